@@ -210,8 +210,11 @@ static ua_status enc_variant(enc *e, const ua_Variant *v)
     if (v->is_array && v->dims_length > 0) {
         /* Part 6 5.2.2.16: dimensions must describe exactly the elements. */
         uint64_t product = 1;
-        for (size_t i = 0; i < v->dims_length && product <= v->array_length; i++)
+        for (size_t i = 0; i < v->dims_length; i++) {
             product *= v->dims[i];
+            if (product > v->array_length)
+                product = (uint64_t)v->array_length + 1; /* saturate: mismatch */
+        }
         if (v->dims_length > 64 || product != v->array_length)
             return UA_STATUS_BADENCODINGERROR;
     }

@@ -258,6 +258,31 @@ static void test_codec_limits_encoder_respects_buffer_maximum(void **state)
     bbuf_clear(&b);
 }
 
+/* Found by fuzz_ua_decode: an empty array whose dimensions are [0, 3]
+ * decodes, so it must encode again (0 x 3 = 0 elements). */
+static void test_codec_limits_empty_matrix_round_trips(void **state)
+{
+    (void)state;
+    const uint8_t empty_matrix[] = {0xC0 | 6, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0};
+    ua_Variant v;
+    size_t pos = 0;
+    assert_int_equal(ua_decode(empty_matrix, sizeof(empty_matrix), &pos, &v,
+                               UA_BUILTIN(UA_KIND_VARIANT), NULL),
+                     UA_STATUS_GOOD);
+    bbuf b;
+    bbuf_init(&b, 256);
+    assert_int_equal(ua_encode(&v, UA_BUILTIN(UA_KIND_VARIANT), &b), UA_STATUS_GOOD);
+    assert_int_equal(b.len, sizeof(empty_matrix));
+    assert_memory_equal(b.data, empty_matrix, sizeof(empty_matrix));
+    /* Dimensions that do not match the elements are refused on encode. */
+    v.dims[1] = 2;
+    v.dims[0] = 1;
+    b.len = 0;
+    assert_int_equal(ua_encode(&v, UA_BUILTIN(UA_KIND_VARIANT), &b), UA_STATUS_BADENCODINGERROR);
+    ua_clear(&v, UA_BUILTIN(UA_KIND_VARIANT));
+    bbuf_clear(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_codec_limits_malformed_builtins),
         cmocka_unit_test(test_codec_limits_every_truncation_fails),
         cmocka_unit_test(test_codec_limits_encoder_respects_buffer_maximum),
+        cmocka_unit_test(test_codec_limits_empty_matrix_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
