@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for a bounded time with a generated seed corpus.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+build=build-fuzz
+targets=(fuzz_ua_decode fuzz_ua_tcp)
+CC=clang cmake -S . -B "$build" -DOSM_FUZZ=ON -DOSM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2 --target "${targets[@]}" gen_corpus >/dev/null
+mkdir -p "$build/corpus/fuzz_ua_decode" "$build/corpus/fuzz_ua_tcp"
+"$build/tests/fuzz/gen_corpus" "$build/corpus/fuzz_ua_decode" "$build/corpus/fuzz_ua_tcp"
+status=0
+for t in "${targets[@]}"; do
+  echo "fuzz: $t for ${seconds}s"
+  if (cd "$build" && "./tests/fuzz/$t" -max_total_time="$seconds" -max_len=8192 \
+        -print_final_stats=1 "corpus/$t" 2> "$t.log"); then
+    grep -E '^stat::number_of_executed_units' "$build/$t.log" || true
+    echo "fuzz: $t ok"
+  else
+    tail -n 40 "$build/$t.log"
+    echo "fuzz: $t FOUND A PROBLEM (reproducer in $build/)"
+    status=1
+  fi
+done
+exit $status

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, then builds and runs every
+# test: unit and integration tests (CTest, against a real node-opcua
+# server), the same unit tests under ASan+UBSan, and a bounded fuzz run.
+# Usage: scripts/test.sh [--quick]   (--quick skips the sanitizer build and fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+scripts/setup.sh
+
+passed=0
+failed=0
+run_ctest() { # label, build dir, ctest args...
+  local label=$1 dir=$2; shift 2
+  echo "== $label"
+  local log="$dir/ctest-summary.log"
+  if ctest --test-dir "$dir" --output-on-failure -j2 "$@" | tee "$log"; then :; fi
+  local line
+  line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1 || true)
+  if [ -z "$line" ]; then failed=$((failed + 1)); return; fi
+  local total bad
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  bad=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + total - bad))
+  failed=$((failed + bad))
+}
+
+echo "== build (warnings are errors)"
+cmake -S . -B build -DOSM_WERROR=ON >/dev/null
+cmake --build build -j2
+run_ctest "tests" build
+
+if [ $quick -eq 0 ]; then
+  echo "== build with ASan+UBSan"
+  cmake -S . -B build-asan -DOSM_SANITIZE=ON -DOSM_WERROR=ON >/dev/null
+  cmake --build build-asan -j2
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest "tests under ASan+UBSan" build-asan
+
+  if scripts/fuzz.sh "${FUZZ_SECONDS:-60}"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
