@@ -1,7 +1,8 @@
 /* Writes the seed corpora: for fuzz_ua_decode, every type's default and a
  * filled instance, each prefixed with the 2-byte type selector; for
- * fuzz_ua_tcp, streams of connection messages and secure chunks.
- * Usage: gen_corpus DECODE_DIR TCP_DIR */
+ * fuzz_ua_tcp, streams of connection messages and secure chunks; for
+ * fuzz_ua_channel, a server's answer: ACK, OPN response, Read response.
+ * Usage: gen_corpus DECODE_DIR TCP_DIR CHANNEL_DIR */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +58,101 @@ static int write_tcp_seeds(const char *dir)
     return 0;
 }
 
+/* Appends a secure chunk: header, then the given security header bytes,
+ * sequence number, request id, type id and body. */
+static void put_secure(bbuf *b, const char *type, const bbuf *sec, uint32_t seq, uint32_t req_id,
+                       const void *msg, const ua_type *t)
+{
+    size_t at = b->len;
+    uint8_t head[8] = {0};
+    memcpy(head, type, 4);
+    bbuf_append(b, head, 8);
+    bbuf_append(b, sec->data, sec->len);
+    uint8_t x[8];
+    ua_write_u32(x, seq);
+    ua_write_u32(x + 4, req_id);
+    bbuf_append(b, x, 8);
+    ua_NodeId id = t->binary_encoding_id;
+    ua_encode(&id, UA_BUILTIN(UA_KIND_NODEID), b);
+    ua_encode(msg, t, b);
+    ua_write_u32(b->data + at + 4, (uint32_t)(b->len - at));
+}
+
+static int write_channel_seeds(const char *dir)
+{
+    for (int variant = 0; variant < 3; variant++) {
+        bbuf b;
+        bbuf_init(&b, 1 << 20);
+        ua_tcp_limits l = {0, 65536, 65536, 1 << 20, 0};
+        ua_tcp_ack_encode(&l, &b);
+        /* OPN response: channel 1, token 1, policy None. */
+        bbuf sec;
+        bbuf_init(&sec, 1024);
+        uint8_t chan[4];
+        ua_write_u32(chan, 1);
+        bbuf_append(&sec, chan, 4);
+        ua_String policy = ua_string_borrow("http://opcfoundation.org/UA/SecurityPolicy#None");
+        ua_ByteString none = {0, NULL};
+        ua_encode(&policy, UA_BUILTIN(UA_KIND_STRING), &sec);
+        ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), &sec);
+        ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), &sec);
+        ua_OpenSecureChannelResponse opn;
+        ua_init(&opn, UA_TYPE_OPENSECURECHANNELRESPONSE);
+        opn.securityToken.channelId = 1;
+        opn.securityToken.tokenId = 1;
+        opn.securityToken.revisedLifetime = 600000;
+        put_secure(&b, "OPNF", &sec, 1, 1, &opn, UA_TYPE_OPENSECURECHANNELRESPONSE);
+        /* MSG: the Read response (request id 2), whole or in two chunks. */
+        bbuf msec;
+        bbuf_init(&msec, 64);
+        uint8_t ids[8];
+        ua_write_u32(ids, 1);
+        ua_write_u32(ids + 4, 1);
+        bbuf_append(&msec, ids, 8);
+        ua_ReadResponse rr;
+        ua_init(&rr, UA_TYPE_READRESPONSE);
+        ua_DataValue dv;
+        ua_init(&dv, UA_BUILTIN(UA_KIND_DATAVALUE));
+        dv.has_value = true;
+        double v = 42.5 * variant;
+        ua_variant_set_scalar_copy(&dv.value, &v, UA_BUILTIN(UA_KIND_DOUBLE));
+        rr.results = &dv;
+        rr.resultsSize = 1;
+        if (variant == 2) {
+            ua_ServiceFault fault;
+            ua_init(&fault, UA_TYPE_SERVICEFAULT);
+            fault.responseHeader.serviceResult = 0x80340000u;
+            put_secure(&b, "MSGF", &msec, 2, 2, &fault, UA_TYPE_SERVICEFAULT);
+        } else {
+            put_secure(&b, variant ? "MSGC" : "MSGF", &msec, 2, 2, &rr, UA_TYPE_READRESPONSE);
+            if (variant)
+                put_secure(&b, "MSGF", &msec, 3, 2, &rr, UA_TYPE_READRESPONSE);
+        }
+        ua_clear(&dv, UA_BUILTIN(UA_KIND_DATAVALUE));
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/channel-seed-%d", dir, variant);
+        FILE *f = fopen(path, "wb");
+        int ok = f && fwrite(b.data, 1, b.len, f) == b.len;
+        if (f)
+            ok = fclose(f) == 0 && ok;
+        bbuf_clear(&b);
+        bbuf_clear(&sec);
+        bbuf_clear(&msec);
+        if (!ok)
+            return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: gen_corpus DECODE_DIR TCP_DIR\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: gen_corpus DECODE_DIR TCP_DIR CHANNEL_DIR\n");
         return 2;
+    }
+    if (write_channel_seeds(argv[3]) != 0) {
+        fprintf(stderr, "gen_corpus: cannot write the channel seeds\n");
+        return 1;
     }
     if (write_tcp_seeds(argv[2]) != 0) {
         fprintf(stderr, "gen_corpus: cannot write the UA-TCP seeds\n");

@@ -1,0 +1,95 @@
+/* Secure channel over UA-TCP on a libuv loop (Part 6 (1.05) 6.7, 7.1):
+ * resolve, connect, HEL/ACK, OpenSecureChannel (Issue, then Renew at 75 %
+ * of the revised lifetime), chunked MSG requests and responses matched by
+ * request id, CloseSecureChannel. Knows nothing about sessions.
+ *
+ * Security: the channel's crypto sits behind ua_sec_policy; this module
+ * implements SecurityPolicy None, and open() refuses any other policy with
+ * BadSecurityPolicyRejected until a policy implementation is plugged in.
+ *
+ * Threading: everything runs on the loop given to ua_channel_new; no call
+ * blocks. Callbacks are never called from inside the API call that caused
+ * them, except on_message/on_closed from within a libuv callback. */
+#ifndef UA_CHANNEL_H
+#define UA_CHANNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "ua_types.h"
+
+typedef struct ua_channel ua_channel;
+
+/* A security policy as the channel sees it. */
+typedef struct ua_sec_policy {
+    const char *uri;
+    uint32_t nonce_length; /* bytes of the client/server nonces; 0 for None */
+} ua_sec_policy;
+
+extern const ua_sec_policy ua_sec_policy_none;
+
+typedef struct ua_channel_config {
+    uint32_t receive_buffer_size;   /* our chunk size limit, >= 8192 */
+    uint32_t send_buffer_size;      /* >= 8192 */
+    uint32_t max_message_size;      /* largest response body we accept */
+    uint32_t max_chunk_count;       /* 0 = as many as max_message_size needs */
+    uint32_t requested_lifetime_ms; /* token lifetime asked for */
+    uint32_t connect_timeout_ms;    /* resolve + connect + HEL + OPN */
+    const ua_sec_policy *policy;    /* NULL = None */
+    int32_t security_mode;          /* ua_MessageSecurityMode */
+} ua_channel_config;
+
+/** Fills the defaults: 64 KiB buffers, 16 MiB messages, 1 h tokens, 10 s. */
+void ua_channel_config_default(ua_channel_config *cfg);
+
+typedef struct ua_channel_callbacks {
+    /* The channel is open (Good) or could not be opened (the reason); on
+     * failure on_closed follows. */
+    void (*on_open)(void *ud, ua_status status);
+    /* A complete response body (type NodeId + body) for request_id, or a
+     * failure of that request alone (status Bad, body NULL): an abort chunk
+     * or a response over the limits. body is borrowed for the call. */
+    void (*on_message)(void *ud, uint32_t request_id, ua_status status, const uint8_t *body,
+                       size_t len);
+    /* The connection is gone: reason is Good after ua_channel_close, else
+     * why it broke. Called once; no callback follows it. */
+    void (*on_closed)(void *ud, ua_status reason);
+} ua_channel_callbacks;
+
+/** Returns a new, unopened channel, or NULL when out of memory. Borrows
+ *  cfg->policy; copies the rest. */
+ua_channel *ua_channel_new(uv_loop_t *loop, const ua_channel_config *cfg,
+                           const ua_channel_callbacks *cb, void *ud);
+
+/** Starts opening a channel to an "opc.tcp://host:port/path" URL. Returns
+ *  Good (on_open follows), BadTcpEndpointUrlInvalid, BadSecurityPolicyRejected
+ *  or BadInvalidState when called twice. */
+ua_status ua_channel_open(ua_channel *ch, const char *url);
+
+/** Encodes and sends a service request (type id + body) in as many chunks
+ *  as needed; sets *request_id. Returns Good, BadConnectionClosed when not
+ *  open, BadRequestTooLarge over the server's limits, BadEncoding... */
+ua_status ua_channel_send(ua_channel *ch, const void *request, const ua_type *type,
+                          uint32_t *request_id);
+
+/** Closes gracefully (CloseSecureChannel when open, then the socket);
+ *  on_closed(Good) follows unless the channel is already closed. */
+void ua_channel_close(ua_channel *ch);
+
+/** Frees the channel (closing it first if needed) once libuv is done with
+ *  its handles. No callback fires after this call. */
+void ua_channel_delete(ua_channel *ch);
+
+/** True while requests can be sent. */
+bool ua_channel_is_open(const ua_channel *ch);
+/** The id of the current security token (for tests and logs). */
+uint32_t ua_channel_token_id(const ua_channel *ch);
+/** The revised lifetime of the current token in ms. */
+uint32_t ua_channel_token_lifetime(const ua_channel *ch);
+
+/** Splits "opc.tcp://host:port/path" into host (brackets removed for IPv6)
+ *  and port (default 4840). Returns Good or BadTcpEndpointUrlInvalid. */
+ua_status ua_url_parse(const char *url, char *host, size_t host_size, uint16_t *port);
+
+#endif

@@ -1,0 +1,910 @@
+/* Client session state machine (Part 4 (1.05) 5.6): connect (channel,
+ * CreateSession, ActivateSession, OperationLimits), outstanding requests
+ * with deadlines, keep-alive, reconnect with backoff (re-activate the old
+ * session, else create a new one), disconnect. Batching of multi-node
+ * services lives in ua_client_services.c. */
+#include "ua_client_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ua_binary.h"
+#include "ua_crypto.h"
+#include "ua_nodeids.h"
+#include "ua_statuscodes.h"
+#include "ua_text.h"
+#include "util/log.h"
+
+static void channel_on_open(void *ud, ua_status st);
+static void channel_on_message(void *ud, uint32_t request_id, ua_status st, const uint8_t *body,
+                               size_t len);
+static void channel_on_closed(void *ud, ua_status reason);
+static void arm_deadline_timer(ua_client *c);
+static void schedule_reconnect(ua_client *c);
+static void start_session(ua_client *c);
+
+static const ua_channel_callbacks channel_cbs = {channel_on_open, channel_on_message,
+                                                 channel_on_closed};
+
+void ua_client_config_default(ua_client_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->timeout_ms = 5000;
+    cfg->read_server_limits = true;
+    cfg->session_timeout_ms = 120000;
+    cfg->auto_reconnect = true;
+    cfg->reconnect_min_ms = 500;
+    cfg->reconnect_max_ms = 30000;
+    cfg->delete_subscriptions = true;
+    ua_channel_config_default(&cfg->channel);
+}
+
+const char *ua_client_state_name(ua_client_state s)
+{
+    switch (s) {
+    case UA_CLIENT_DISCONNECTED:
+        return "Disconnected";
+    case UA_CLIENT_CONNECTING:
+        return "Connecting";
+    case UA_CLIENT_CONNECTED:
+        return "Connected";
+    case UA_CLIENT_BROKEN:
+        return "Broken";
+    }
+    return "?";
+}
+
+static char *dup_or(const char *s, const char *fallback)
+{
+    const char *v = s ? s : fallback;
+    return v ? strdup(v) : NULL;
+}
+
+ua_client *ua_client_new(uv_loop_t *loop, const ua_client_config *cfg)
+{
+    ua_client *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->loop = loop;
+    c->cfg = *cfg;
+    c->cfg.application_uri = dup_or(cfg->application_uri, "urn:opcua-session-manager:client");
+    c->cfg.application_name = dup_or(cfg->application_name, "opcua-session-manager");
+    c->cfg.session_name = dup_or(cfg->session_name, "opcua-session-manager");
+    c->cfg.username = dup_or(cfg->username, NULL);
+    c->cfg.password = dup_or(cfg->password, NULL);
+    if (!c->cfg.timeout_ms)
+        c->cfg.timeout_ms = 5000;
+    c->cfg.channel.connect_timeout_ms = c->cfg.timeout_ms;
+    c->next_handle = 1;
+    uv_timer_init(loop, &c->deadline_timer);
+    uv_timer_init(loop, &c->keepalive_timer);
+    uv_timer_init(loop, &c->reconnect_timer);
+    c->deadline_timer.data = c;
+    c->keepalive_timer.data = c;
+    c->reconnect_timer.data = c;
+    c->handles_open = 3;
+    return c;
+}
+
+void ua_client_set_state_cb(ua_client *c, ua_client_state_cb cb, void *ud)
+{
+    c->state_cb = cb;
+    c->state_ud = ud;
+}
+
+void ua_client_set_session_cb(ua_client *c, ua_client_session_cb cb, void *ud)
+{
+    c->session_cb = cb;
+    c->session_ud = ud;
+}
+
+ua_client_state ua_client_get_state(const ua_client *c)
+{
+    return c->state;
+}
+
+const ua_operation_limits *ua_client_limits(const ua_client *c)
+{
+    return &c->limits;
+}
+
+double ua_client_session_timeout(const ua_client *c)
+{
+    return c->revised_session_timeout;
+}
+
+uint32_t ua_client_reconnects(const ua_client *c)
+{
+    return c->reconnects;
+}
+
+static void set_state(ua_client *c, ua_client_state s, ua_status reason)
+{
+    if (c->state == s)
+        return;
+    c->state = s;
+    if (c->state_cb && !c->deleted)
+        c->state_cb(c, s, reason, c->state_ud);
+}
+
+/* ---- pending requests ---------------------------------------------------- */
+
+static void pending_unlink(ua_client *c, ua_pending *p)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        c->pending = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    p->next = p->prev = NULL;
+}
+
+static void pending_push(ua_client *c, ua_pending *p)
+{
+    p->prev = NULL;
+    p->next = c->pending;
+    if (c->pending)
+        c->pending->prev = p;
+    c->pending = p;
+}
+
+static void pending_free(ua_pending *p)
+{
+    if (p->request_copy)
+        ua_delete(p->request_copy, p->req_type);
+    free(p);
+}
+
+/* Completes p: unlinks, calls back, frees. */
+static void pending_finish(ua_client *c, ua_pending *p, ua_status st, void *resp)
+{
+    pending_unlink(c, p);
+    if (p->cb)
+        p->cb(c, st, resp, p->ud);
+    pending_free(p);
+}
+
+static bool is_connection_error(ua_status st)
+{
+    return st == UA_STATUS_BADCONNECTIONCLOSED || st == UA_STATUS_BADSECURECHANNELCLOSED ||
+           st == UA_STATUS_BADNOTCONNECTED || st == UA_STATUS_BADSERVERNOTCONNECTED;
+}
+
+/* Fails every request on the wire; idempotent ones with retries left wait
+ * for the reconnect instead. */
+static void fail_in_flight(ua_client *c, ua_status st, bool allow_retry)
+{
+    ua_pending *p = c->pending;
+    while (p) {
+        ua_pending *next = p->next;
+        if (p->sent) {
+            if (allow_retry && p->retries > 0 && p->request_copy && c->cfg.auto_reconnect) {
+                p->retries--;
+                p->sent = false; /* resent once connected again */
+            } else {
+                pending_finish(c, p, st, NULL);
+            }
+        }
+        p = next;
+    }
+}
+
+static void fail_all(ua_client *c, ua_status st)
+{
+    while (c->pending)
+        pending_finish(c, c->pending, st, NULL);
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+    ua_client *c = t->data;
+    uint64_t now = uv_now(c->loop);
+    ua_pending *p = c->pending;
+    while (p) {
+        ua_pending *next = p->next;
+        if (p->deadline <= now) {
+            /* Part 4 5.6: a lost response does not break the session; a
+             * late one is dropped because its id is no longer pending. */
+            pending_finish(c, p, UA_STATUS_BADTIMEOUT, NULL);
+        }
+        p = next;
+    }
+    arm_deadline_timer(c);
+}
+
+static void arm_deadline_timer(ua_client *c)
+{
+    if (c->deleted)
+        return;
+    uint64_t earliest = UINT64_MAX;
+    for (ua_pending *p = c->pending; p; p = p->next)
+        if (p->deadline < earliest)
+            earliest = p->deadline;
+    if (earliest == UINT64_MAX) {
+        uv_timer_stop(&c->deadline_timer);
+        return;
+    }
+    uint64_t now = uv_now(c->loop);
+    uv_timer_start(&c->deadline_timer, on_deadline, earliest > now ? earliest - now : 0, 0);
+}
+
+static void fill_header(ua_client *c, ua_RequestHeader *h, uint32_t handle)
+{
+    h->authenticationToken = c->auth_token; /* borrowed for the encode */
+    h->timestamp = ua_datetime_now();
+    h->requestHandle = handle;
+    h->returnDiagnostics = 0;
+    h->timeoutHint = c->cfg.timeout_ms;
+}
+
+/* Encodes and sends p's request (p->request points at the caller's or the
+ * retained copy). */
+static ua_status send_pending(ua_client *c, ua_pending *p, void *request)
+{
+    ua_RequestHeader *h = request; /* every request starts with its header */
+    ua_RequestHeader saved = *h;
+    fill_header(c, h, p->handle);
+    ua_status st = ua_channel_send(c->channel, request, p->req_type, &p->request_id);
+    *h = saved;
+    if (st == UA_STATUS_GOOD)
+        p->sent = true;
+    return st;
+}
+
+static ua_status submit(ua_client *c, const void *request, const ua_type *req_type,
+                        const ua_type *resp_type, uint32_t retries, bool internal, ua_service_cb cb,
+                        void *ud)
+{
+    if (!c->channel || !ua_channel_is_open(c->channel))
+        return UA_STATUS_BADNOTCONNECTED;
+    if (!internal && c->state != UA_CLIENT_CONNECTED)
+        return UA_STATUS_BADNOTCONNECTED;
+    ua_pending *p = calloc(1, sizeof(*p));
+    if (!p)
+        return UA_STATUS_BADOUTOFMEMORY;
+    p->req_type = req_type;
+    p->resp_type = resp_type;
+    p->cb = cb;
+    p->ud = ud;
+    p->handle = c->next_handle++;
+    p->retries = retries;
+    p->deadline = uv_now(c->loop) + c->cfg.timeout_ms;
+    if (retries > 0) {
+        p->request_copy = ua_new(req_type);
+        if (!p->request_copy || ua_copy(request, p->request_copy, req_type) != UA_STATUS_GOOD) {
+            pending_free(p);
+            return UA_STATUS_BADOUTOFMEMORY;
+        }
+    }
+    ua_status st = send_pending(c, p, (void *)(uintptr_t)request);
+    if (st != UA_STATUS_GOOD) {
+        pending_free(p);
+        return st;
+    }
+    pending_push(c, p);
+    arm_deadline_timer(c);
+    return UA_STATUS_GOOD;
+}
+
+ua_status ua_client_service(ua_client *c, const void *request, const ua_type *req_type,
+                            const ua_type *resp_type, uint32_t retries, ua_service_cb cb, void *ud)
+{
+    return submit(c, request, req_type, resp_type, retries, false, cb, ud);
+}
+
+/* Resends the requests that waited for the reconnect. */
+static void resend_waiting(ua_client *c)
+{
+    for (ua_pending *p = c->pending; p; p = p->next) {
+        if (p->sent || !p->request_copy)
+            continue;
+        ua_status st = send_pending(c, p, p->request_copy);
+        if (st != UA_STATUS_GOOD)
+            p->deadline = 0; /* fails at the next timer tick */
+    }
+    arm_deadline_timer(c);
+}
+
+static void channel_on_message(void *ud, uint32_t request_id, ua_status st, const uint8_t *body,
+                               size_t len)
+{
+    ua_client *c = ud;
+    ua_pending *p = c->pending;
+    while (p && !(p->sent && p->request_id == request_id))
+        p = p->next;
+    if (!p) {
+        log_debug("response for request %u that is no longer pending", (unsigned)request_id);
+        return;
+    }
+    if (st != UA_STATUS_GOOD) {
+        pending_finish(c, p, st, NULL);
+        arm_deadline_timer(c);
+        return;
+    }
+    size_t pos = 0;
+    ua_NodeId type_id;
+    st = ua_decode(body, len, &pos, &type_id, UA_BUILTIN(UA_KIND_NODEID), NULL);
+    void *resp = NULL;
+    if (st == UA_STATUS_GOOD &&
+        ua_nodeid_equal(&type_id, &UA_TYPE_SERVICEFAULT->binary_encoding_id)) {
+        ua_ServiceFault fault;
+        st = ua_decode(body, len, &pos, &fault, UA_TYPE_SERVICEFAULT, NULL);
+        if (st == UA_STATUS_GOOD) {
+            st = fault.responseHeader.serviceResult;
+            if (!UA_STATUS_IS_BAD(st))
+                st = UA_STATUS_BADUNEXPECTEDERROR;
+        }
+        ua_clear(&fault, UA_TYPE_SERVICEFAULT);
+    } else if (st == UA_STATUS_GOOD) {
+        if (!ua_nodeid_equal(&type_id, &p->resp_type->binary_encoding_id)) {
+            st = UA_STATUS_BADUNKNOWNRESPONSE;
+        } else {
+            resp = ua_new(p->resp_type);
+            st = resp ? ua_decode(body, len, &pos, resp, p->resp_type, &c->decode_opts)
+                      : UA_STATUS_BADOUTOFMEMORY;
+            if (st != UA_STATUS_GOOD) {
+                log_warning("cannot decode %s from the server: %s", p->resp_type->name,
+                            ua_status_name(st));
+                free(resp);
+                resp = NULL;
+            }
+        }
+    }
+    ua_clear(&type_id, UA_BUILTIN(UA_KIND_NODEID));
+    const ua_type *resp_type = p->resp_type;
+    bool deleted_before = c->deleted;
+    pending_finish(c, p, st, resp);
+    if (resp)
+        ua_delete(resp, resp_type);
+    if (!deleted_before)
+        arm_deadline_timer(c);
+}
+
+ua_status ua_client_submit_internal(ua_client *c, const void *request, const ua_type *req_type,
+                                    const ua_type *resp_type, ua_service_cb cb, void *ud)
+{
+    return submit(c, request, req_type, resp_type, 0, true, cb, ud);
+}
+
+/* ---- session establishment ----------------------------------------------- */
+
+/* Ends a connect attempt: the first connect reports to its callback; a
+ * reconnect tries again later. */
+static void connect_failed(ua_client *c, ua_status st)
+{
+    if (c->channel) {
+        ua_channel *ch = c->channel;
+        c->channel = NULL;
+        ua_channel_delete(ch);
+    }
+    fail_in_flight(c, UA_STATUS_BADCONNECTIONCLOSED, true);
+    if (c->reconnecting) {
+        log_debug("reconnect to %s failed: %s", c->url, ua_status_name(st));
+        schedule_reconnect(c);
+        return;
+    }
+    set_state(c, UA_CLIENT_DISCONNECTED, st);
+    ua_client_done_cb cb = c->connect_cb;
+    c->connect_cb = NULL;
+    if (cb)
+        cb(c, st, c->connect_ud);
+}
+
+static void on_keepalive_timer(uv_timer_t *t);
+
+static uint32_t keepalive_interval(const ua_client *c)
+{
+    if (c->cfg.keepalive_ms)
+        return c->cfg.keepalive_ms;
+    double t = c->revised_session_timeout / 3;
+    if (t < 1000)
+        t = 1000;
+    if (t > 60000)
+        t = 60000;
+    return (uint32_t)t;
+}
+
+static void connected(ua_client *c)
+{
+    bool was_reconnect = c->reconnecting;
+    c->reconnecting = false;
+    c->backoff_ms = 0;
+    uv_timer_start(&c->keepalive_timer, on_keepalive_timer, keepalive_interval(c),
+                   keepalive_interval(c));
+    set_state(c, UA_CLIENT_CONNECTED, UA_STATUS_GOOD);
+    resend_waiting(c);
+    if (!was_reconnect) {
+        ua_client_done_cb cb = c->connect_cb;
+        c->connect_cb = NULL;
+        if (cb)
+            cb(c, UA_STATUS_GOOD, c->connect_ud);
+    }
+}
+
+static uint32_t u32_value(const ua_DataValue *dv)
+{
+    if (!dv->has_value || (dv->has_status && UA_STATUS_IS_BAD(dv->status)) || !dv->value.type ||
+        dv->value.is_array)
+        return 0;
+    switch (dv->value.type->kind) {
+    case UA_KIND_UINT32:
+        return *(uint32_t *)dv->value.data;
+    case UA_KIND_UINT16:
+        return *(uint16_t *)dv->value.data;
+    case UA_KIND_INT32: {
+        int32_t v = *(int32_t *)dv->value.data;
+        return v > 0 ? (uint32_t)v : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+static const uint32_t limit_nodes[] = {
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERREAD,
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERWRITE,
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERBROWSE,
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERMETHODCALL,
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERTRANSLATEBROWSEPATHSTONODEIDS,
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERREGISTERNODES,
+};
+#define LIMIT_COUNT (sizeof(limit_nodes) / sizeof(limit_nodes[0]))
+
+static void on_limits(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    (void)ud;
+    const ua_ReadResponse *r = resp;
+    if (st == UA_STATUS_GOOD && r && r->resultsSize == LIMIT_COUNT) {
+        uint32_t *dst[LIMIT_COUNT] = {
+            &c->limits.max_nodes_per_read,      &c->limits.max_nodes_per_write,
+            &c->limits.max_nodes_per_browse,    &c->limits.max_nodes_per_method_call,
+            &c->limits.max_nodes_per_translate, &c->limits.max_nodes_per_register,
+        };
+        for (size_t i = 0; i < LIMIT_COUNT; i++)
+            *dst[i] = u32_value(&r->results[i]);
+        c->limits.known = true;
+        log_debug("server %s limits: read %u, write %u, browse %u", c->url,
+                  (unsigned)c->limits.max_nodes_per_read, (unsigned)c->limits.max_nodes_per_write,
+                  (unsigned)c->limits.max_nodes_per_browse);
+    } else if (is_connection_error(st)) {
+        return; /* the channel callback handles it */
+    } else {
+        /* Servers without the nodes still work: no limits then. */
+        log_debug("server %s: OperationLimits not readable (%s)", c->url, ua_status_name(st));
+    }
+    connected(c);
+}
+
+static void read_limits(ua_client *c)
+{
+    if (!c->cfg.read_server_limits || c->limits.known) {
+        connected(c);
+        return;
+    }
+    ua_ReadValueId ids[LIMIT_COUNT];
+    ua_ReadRequest req;
+    ua_init(&req, UA_TYPE_READREQUEST);
+    for (size_t i = 0; i < LIMIT_COUNT; i++) {
+        ua_init(&ids[i], UA_TYPE_READVALUEID);
+        ids[i].nodeId = ua_nodeid_numeric(0, limit_nodes[i]);
+        ids[i].attributeId = UA_ATTRIBUTEID_VALUE;
+    }
+    req.nodesToRead = ids;
+    req.nodesToReadSize = LIMIT_COUNT;
+    req.timestampsToReturn = UA_TIMESTAMPSTORETURN_NEITHER;
+    ua_status st = ua_client_submit_internal(c, &req, UA_TYPE_READREQUEST, UA_TYPE_READRESPONSE,
+                                             on_limits, NULL);
+    if (st != UA_STATUS_GOOD)
+        connect_failed(c, st);
+}
+
+/* Finds the user token policy of the given type among the endpoints the
+ * server returned, preferring the endpoint of our security policy. */
+static const ua_UserTokenPolicy *find_token_policy(const ua_CreateSessionResponse *r,
+                                                   const char *channel_policy, int32_t type)
+{
+    const ua_UserTokenPolicy *any = NULL;
+    for (size_t i = 0; i < r->serverEndpointsSize; i++) {
+        const ua_EndpointDescription *e = &r->serverEndpoints[i];
+        bool ours = ua_string_equal_cstr(&e->securityPolicyUri, channel_policy);
+        for (size_t k = 0; k < e->userIdentityTokensSize; k++) {
+            if (e->userIdentityTokens[k].tokenType != type)
+                continue;
+            if (ours)
+                return &e->userIdentityTokens[k];
+            if (!any)
+                any = &e->userIdentityTokens[k];
+        }
+    }
+    return any;
+}
+
+static void on_activated(ua_client *c, ua_status st, void *resp, void *ud);
+
+/* Builds the identity token; the password is encrypted as the token
+ * policy demands (Part 4 7.36.4), even on a None channel. */
+static ua_status make_identity(ua_client *c, const ua_UserTokenPolicy *policy,
+                               ua_ExtensionObject *out)
+{
+    if (!c->cfg.username) {
+        ua_AnonymousIdentityToken anon;
+        anon.policyId = policy->policyId;
+        return ua_extobj_set_copy(out, &anon, UA_TYPE_ANONYMOUSIDENTITYTOKEN);
+    }
+    ua_UserNameIdentityToken tok;
+    ua_init(&tok, UA_TYPE_USERNAMEIDENTITYTOKEN);
+    tok.policyId = policy->policyId;
+    tok.userName = ua_string_borrow(c->cfg.username);
+    const char *sec = policy->securityPolicyUri.length
+                          ? (const char *)policy->securityPolicyUri.data
+                      : c->cfg.channel.policy ? c->cfg.channel.policy->uri
+                                              : UA_POLICY_NONE;
+    ua_ByteString secret = ua_string_borrow(c->cfg.password ? c->cfg.password : "");
+    ua_status st;
+    if (strcmp(sec, UA_POLICY_NONE) == 0) {
+        log_warning("server %s takes the password of '%s' in clear text (token policy None)",
+                    c->url, c->cfg.username);
+        tok.password = secret;
+        st = ua_extobj_set_copy(out, &tok, UA_TYPE_USERNAMEIDENTITYTOKEN);
+    } else {
+        const char *alg = NULL;
+        st = ua_crypto_encrypt_secret(sec, &c->server_certificate, &secret, &c->server_nonce,
+                                      &tok.password, &alg);
+        if (st == UA_STATUS_GOOD) {
+            tok.encryptionAlgorithm = ua_string_borrow(alg);
+            st = ua_extobj_set_copy(out, &tok, UA_TYPE_USERNAMEIDENTITYTOKEN);
+        }
+        ua_clear(&tok.password, UA_BUILTIN(UA_KIND_BYTESTRING));
+    }
+    return st;
+}
+
+static ua_status activate(ua_client *c, const ua_UserTokenPolicy *policy)
+{
+    ua_ActivateSessionRequest req;
+    ua_init(&req, UA_TYPE_ACTIVATESESSIONREQUEST);
+    ua_status st = make_identity(c, policy, &req.userIdentityToken);
+    if (st == UA_STATUS_GOOD)
+        st = ua_client_submit_internal(c, &req, UA_TYPE_ACTIVATESESSIONREQUEST,
+                                       UA_TYPE_ACTIVATESESSIONRESPONSE, on_activated, NULL);
+    ua_clear(&req.userIdentityToken, UA_BUILTIN(UA_KIND_EXTENSIONOBJECT));
+    return st;
+}
+
+static void clear_session(ua_client *c)
+{
+    ua_clear(&c->session_id, UA_BUILTIN(UA_KIND_NODEID));
+    ua_clear(&c->auth_token, UA_BUILTIN(UA_KIND_NODEID));
+    ua_clear(&c->server_nonce, UA_BUILTIN(UA_KIND_BYTESTRING));
+    c->session_active = false;
+}
+
+static void on_session_created(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    (void)ud;
+    ua_CreateSessionResponse *r = resp;
+    if (st == UA_STATUS_GOOD && r && UA_STATUS_IS_BAD(r->responseHeader.serviceResult))
+        st = r->responseHeader.serviceResult;
+    if (st != UA_STATUS_GOOD || !r) {
+        log_warning("CreateSession on %s failed: %s", c->url, ua_status_name(st));
+        connect_failed(c, st);
+        return;
+    }
+    clear_session(c);
+    ua_clear(&c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_copy(&r->sessionId, &c->session_id, UA_BUILTIN(UA_KIND_NODEID));
+    ua_copy(&r->authenticationToken, &c->auth_token, UA_BUILTIN(UA_KIND_NODEID));
+    ua_copy(&r->serverNonce, &c->server_nonce, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_copy(&r->serverCertificate, &c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
+    c->revised_session_timeout = r->revisedSessionTimeout;
+    const char *chan_policy = c->cfg.channel.policy ? c->cfg.channel.policy->uri : UA_POLICY_NONE;
+    int32_t want = c->cfg.username ? UA_USERTOKENTYPE_USERNAME : UA_USERTOKENTYPE_ANONYMOUS;
+    const ua_UserTokenPolicy *policy = find_token_policy(r, chan_policy, want);
+    if (!policy) {
+        log_warning("server %s offers no %s login", c->url,
+                    c->cfg.username ? "username/password" : "anonymous");
+        connect_failed(c, UA_STATUS_BADIDENTITYTOKENINVALID);
+        return;
+    }
+    /* Keep the policy for re-activation after a reconnect. */
+    ua_clear(&c->token_policy, UA_TYPE_USERTOKENPOLICY);
+    ua_copy(policy, &c->token_policy, UA_TYPE_USERTOKENPOLICY);
+    st = activate(c, policy);
+    if (st != UA_STATUS_GOOD)
+        connect_failed(c, st);
+}
+
+static void on_activated(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    (void)ud;
+    ua_ActivateSessionResponse *r = resp;
+    if (st == UA_STATUS_GOOD && r && UA_STATUS_IS_BAD(r->responseHeader.serviceResult))
+        st = r->responseHeader.serviceResult;
+    if (st == UA_STATUS_GOOD && r) {
+        ua_clear(&c->server_nonce, UA_BUILTIN(UA_KIND_BYTESTRING));
+        ua_copy(&r->serverNonce, &c->server_nonce, UA_BUILTIN(UA_KIND_BYTESTRING));
+        bool recreated = !c->session_active && c->reconnecting;
+        bool reactivated = c->session_active && c->reconnecting;
+        c->session_active = true;
+        if (c->reconnecting) {
+            c->reconnects++;
+            log_info("reconnected to %s (%s session)", c->url,
+                     reactivated ? "re-activated" : "new");
+            if (c->session_cb)
+                c->session_cb(c, recreated, c->session_ud);
+            if (c->deleted)
+                return;
+        }
+        read_limits(c);
+        return;
+    }
+    if (c->reconnecting && c->session_active && !is_connection_error(st)) {
+        /* The server forgot the session (restart, timeout): create anew. */
+        log_info("session on %s is gone (%s): creating a new one", c->url, ua_status_name(st));
+        clear_session(c);
+        start_session(c);
+        return;
+    }
+    log_warning("ActivateSession on %s failed: %s", c->url, ua_status_name(st));
+    connect_failed(c, st);
+}
+
+static void start_session(ua_client *c)
+{
+    ua_CreateSessionRequest req;
+    ua_init(&req, UA_TYPE_CREATESESSIONREQUEST);
+    req.clientDescription.applicationUri = ua_string_borrow(c->cfg.application_uri);
+    req.clientDescription.productUri = ua_string_borrow("urn:opcua-session-manager");
+    req.clientDescription.applicationName.text = ua_string_borrow(c->cfg.application_name);
+    req.clientDescription.applicationType = UA_APPLICATIONTYPE_CLIENT;
+    req.endpointUrl = ua_string_borrow(c->url);
+    req.sessionName = ua_string_borrow(c->cfg.session_name);
+    uint8_t nonce[32];
+    ua_crypto_random(nonce, sizeof(nonce));
+    req.clientNonce.data = nonce;
+    req.clientNonce.length = sizeof(nonce);
+    req.requestedSessionTimeout = c->cfg.session_timeout_ms;
+    req.maxResponseMessageSize = c->cfg.channel.max_message_size;
+    ua_status st =
+        ua_client_submit_internal(c, &req, UA_TYPE_CREATESESSIONREQUEST,
+                                  UA_TYPE_CREATESESSIONRESPONSE, on_session_created, NULL);
+    if (st != UA_STATUS_GOOD)
+        connect_failed(c, st);
+}
+
+static void channel_on_open(void *ud, ua_status st)
+{
+    ua_client *c = ud;
+    if (st != UA_STATUS_GOOD)
+        return; /* on_closed follows and handles it */
+    if (c->reconnecting && c->session_active) {
+        /* Part 4 5.6.3: re-activate the existing session on the new channel. */
+        st = activate(c, &c->token_policy);
+        if (st != UA_STATUS_GOOD)
+            connect_failed(c, st);
+        return;
+    }
+    start_session(c);
+}
+
+static void channel_on_closed(void *ud, ua_status reason)
+{
+    ua_client *c = ud;
+    ua_channel *ch = c->channel;
+    c->channel = NULL;
+    ua_channel_delete(ch);
+    uv_timer_stop(&c->keepalive_timer);
+    if (c->disconnecting) {
+        fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
+        return; /* disconnect_done runs from its own path */
+    }
+    ua_status why = reason == UA_STATUS_GOOD ? UA_STATUS_BADCONNECTIONCLOSED : reason;
+    if (c->state == UA_CLIENT_CONNECTED) {
+        log_warning("connection to %s lost: %s", c->url, ua_status_name(why));
+        fail_in_flight(c, UA_STATUS_BADCONNECTIONCLOSED, true);
+        if (c->cfg.auto_reconnect) {
+            c->reconnecting = true;
+            set_state(c, UA_CLIENT_BROKEN, why);
+            schedule_reconnect(c);
+        } else {
+            fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
+            set_state(c, UA_CLIENT_DISCONNECTED, why);
+        }
+        return;
+    }
+    connect_failed(c, why);
+}
+
+/* ---- reconnect ------------------------------------------------------------ */
+
+static ua_status open_channel(ua_client *c)
+{
+    c->channel = ua_channel_new(c->loop, &c->cfg.channel, &channel_cbs, c);
+    if (!c->channel)
+        return UA_STATUS_BADOUTOFMEMORY;
+    ua_status st = ua_channel_open(c->channel, c->url);
+    if (st != UA_STATUS_GOOD) {
+        ua_channel_delete(c->channel);
+        c->channel = NULL;
+    }
+    return st;
+}
+
+static void on_reconnect_timer(uv_timer_t *t)
+{
+    ua_client *c = t->data;
+    if (!c->reconnecting || c->channel)
+        return;
+    log_debug("reconnecting to %s", c->url);
+    ua_status st = open_channel(c);
+    if (st != UA_STATUS_GOOD)
+        schedule_reconnect(c);
+}
+
+static void schedule_reconnect(ua_client *c)
+{
+    if (c->deleted || c->disconnecting)
+        return;
+    /* Exponential backoff with a cap. */
+    uint32_t min = c->cfg.reconnect_min_ms ? c->cfg.reconnect_min_ms : 500;
+    uint32_t max = c->cfg.reconnect_max_ms ? c->cfg.reconnect_max_ms : 30000;
+    c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : min;
+    if (c->backoff_ms > max)
+        c->backoff_ms = max;
+    uv_timer_start(&c->reconnect_timer, on_reconnect_timer, c->backoff_ms, 0);
+}
+
+/* ---- keep-alive ------------------------------------------------------------ */
+
+static void on_keepalive(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    (void)ud;
+    const ua_ReadResponse *r = resp;
+    if (st == UA_STATUS_GOOD && r)
+        st = r->responseHeader.serviceResult;
+    if (st == UA_STATUS_GOOD || c->state != UA_CLIENT_CONNECTED)
+        return;
+    log_warning("keep-alive of %s failed: %s", c->url, ua_status_name(st));
+    if (st == UA_STATUS_BADSESSIONIDINVALID || st == UA_STATUS_BADSESSIONCLOSED) {
+        clear_session(c); /* the reconnect creates a new one */
+    }
+    if (c->channel)
+        ua_channel_close(c->channel); /* -> channel_on_closed -> reconnect */
+}
+
+static void on_keepalive_timer(uv_timer_t *t)
+{
+    ua_client *c = t->data;
+    if (c->state != UA_CLIENT_CONNECTED)
+        return;
+    /* Part 4 5.6.1: any request keeps the session; read ServerStatus.State. */
+    ua_ReadValueId id;
+    ua_init(&id, UA_TYPE_READVALUEID);
+    id.nodeId = ua_nodeid_numeric(0, UA_NS0_SERVER_SERVERSTATUS_STATE);
+    id.attributeId = UA_ATTRIBUTEID_VALUE;
+    ua_ReadRequest req;
+    ua_init(&req, UA_TYPE_READREQUEST);
+    req.nodesToRead = &id;
+    req.nodesToReadSize = 1;
+    req.timestampsToReturn = UA_TIMESTAMPSTORETURN_NEITHER;
+    ua_client_service(c, &req, UA_TYPE_READREQUEST, UA_TYPE_READRESPONSE, 0, on_keepalive, NULL);
+}
+
+/* ---- connect / disconnect / delete ------------------------------------- */
+
+ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb, void *ud)
+{
+    if (c->state != UA_CLIENT_DISCONNECTED || c->disconnecting)
+        return UA_STATUS_BADINVALIDSTATE;
+    if (strlen(url) >= sizeof(c->url))
+        return UA_STATUS_BADTCPENDPOINTURLINVALID;
+    snprintf(c->url, sizeof(c->url), "%s", url);
+    c->connect_cb = cb;
+    c->connect_ud = ud;
+    c->reconnecting = false;
+    c->limits.known = false;
+    clear_session(c);
+    ua_status st = open_channel(c);
+    if (st != UA_STATUS_GOOD) {
+        c->connect_cb = NULL;
+        return st;
+    }
+    set_state(c, UA_CLIENT_CONNECTING, UA_STATUS_GOOD);
+    return UA_STATUS_GOOD;
+}
+
+static void disconnect_done(ua_client *c)
+{
+    c->disconnecting = false;
+    c->reconnecting = false;
+    clear_session(c);
+    set_state(c, UA_CLIENT_DISCONNECTED, UA_STATUS_GOOD);
+    ua_client_done_cb cb = c->disconnect_cb;
+    c->disconnect_cb = NULL;
+    if (cb)
+        cb(c, UA_STATUS_GOOD, c->disconnect_ud);
+}
+
+static void on_session_closed(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    (void)resp;
+    (void)ud;
+    if (st != UA_STATUS_GOOD)
+        log_debug("CloseSession on %s: %s", c->url, ua_status_name(st));
+    clear_session(c);
+    if (c->channel) {
+        ua_channel *ch = c->channel;
+        ua_channel_close(ch);
+        /* The closed callback arrives later; the caller is done now. */
+        c->channel = NULL;
+        ua_channel_delete(ch);
+    }
+    fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
+    disconnect_done(c);
+}
+
+ua_status ua_client_disconnect(ua_client *c, ua_client_done_cb cb, void *ud)
+{
+    if (c->disconnecting)
+        return UA_STATUS_BADINVALIDSTATE;
+    c->disconnect_cb = cb;
+    c->disconnect_ud = ud;
+    c->disconnecting = true;
+    uv_timer_stop(&c->keepalive_timer);
+    uv_timer_stop(&c->reconnect_timer);
+    if (c->connect_cb) {
+        ua_client_done_cb ccb = c->connect_cb;
+        c->connect_cb = NULL;
+        ccb(c, UA_STATUS_BADCONNECTIONCLOSED, c->connect_ud);
+    }
+    if (c->channel && ua_channel_is_open(c->channel) && c->session_active) {
+        ua_CloseSessionRequest req;
+        ua_init(&req, UA_TYPE_CLOSESESSIONREQUEST);
+        req.deleteSubscriptions = c->cfg.delete_subscriptions;
+        if (ua_client_submit_internal(c, &req, UA_TYPE_CLOSESESSIONREQUEST,
+                                      UA_TYPE_CLOSESESSIONRESPONSE, on_session_closed,
+                                      NULL) == UA_STATUS_GOOD)
+            return UA_STATUS_GOOD;
+    }
+    on_session_closed(c, UA_STATUS_GOOD, NULL, NULL);
+    return UA_STATUS_GOOD;
+}
+
+static void on_client_handle_closed(uv_handle_t *h)
+{
+    ua_client *c = h->data;
+    if (--c->handles_open > 0)
+        return;
+    ua_clear(&c->token_policy, UA_TYPE_USERTOKENPOLICY);
+    ua_clear(&c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
+    clear_session(c);
+    free((char *)c->cfg.application_uri);
+    free((char *)c->cfg.application_name);
+    free((char *)c->cfg.session_name);
+    free((char *)c->cfg.username);
+    if (c->cfg.password) {
+        /* Do not leave the password in freed memory. */
+        volatile char *p = (volatile char *)c->cfg.password;
+        while (*p)
+            *p++ = 0;
+        free((char *)c->cfg.password);
+    }
+    free(c);
+}
+
+void ua_client_delete(ua_client *c)
+{
+    if (!c || c->deleted)
+        return;
+    fail_all(c, UA_STATUS_BADSHUTDOWN);
+    c->deleted = true;
+    if (c->channel) {
+        ua_channel_delete(c->channel);
+        c->channel = NULL;
+    }
+    uv_close((uv_handle_t *)&c->deadline_timer, on_client_handle_closed);
+    uv_close((uv_handle_t *)&c->keepalive_timer, on_client_handle_closed);
+    uv_close((uv_handle_t *)&c->reconnect_timer, on_client_handle_closed);
+}

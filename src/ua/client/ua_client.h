@@ -1,0 +1,135 @@
+/* The asynchronous OPC UA client the daemon holds sessions with: one
+ * secure channel and one session (Part 4 5.6), kept alive, reconnected
+ * after a failure, and the services as requests with completion
+ * callbacks. Nothing here blocks the loop; many requests may be
+ * outstanding at once; every request has a deadline.
+ *
+ * Threading: all calls and callbacks on the loop given to ua_client_new.
+ * Callbacks may call any function of this API, including ua_client_delete
+ * (the client is then freed once libuv has released its handles).
+ *
+ * Ownership: requests are borrowed (encoded before the call returns);
+ * responses handed to a callback are borrowed for the duration of the call
+ * (copy what you keep). Strings in the config are copied. */
+#ifndef UA_CLIENT_H
+#define UA_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "ua_channel.h"
+#include "ua_types.h"
+
+typedef struct ua_client ua_client;
+
+typedef enum ua_client_state {
+    UA_CLIENT_DISCONNECTED = 0, /* never connected, or disconnected on request */
+    UA_CLIENT_CONNECTING,       /* first connect in progress */
+    UA_CLIENT_CONNECTED,        /* session active: requests go out */
+    UA_CLIENT_BROKEN            /* connection lost: reconnecting in the background */
+} ua_client_state;
+
+typedef struct ua_client_config {
+    uint32_t timeout_ms;          /* connect and per-request deadline (default 5000) */
+    uint32_t auto_retry;          /* retries of idempotent requests after a connection loss */
+    uint32_t batch_size;          /* max operations per request; 0 = the server's limits */
+    bool read_server_limits;      /* read OperationLimits after connect (default true) */
+    double session_timeout_ms;    /* requested session timeout (default 120000) */
+    uint32_t keepalive_ms;        /* 0 = a third of the revised session timeout */
+    bool auto_reconnect;          /* reconnect after a failure (default true) */
+    uint32_t reconnect_min_ms;    /* first backoff (default 500) */
+    uint32_t reconnect_max_ms;    /* backoff cap (default 30000) */
+    bool delete_subscriptions;    /* CloseSession.deleteSubscriptions (default true) */
+    const char *application_uri;  /* default "urn:opcua-session-manager:client" */
+    const char *application_name; /* default "opcua-session-manager" */
+    const char *session_name;     /* default "opcua-session-manager" */
+    const char *username;         /* NULL = anonymous */
+    const char *password;
+    ua_channel_config channel;
+} ua_client_config;
+
+/** Fills the defaults listed above. */
+void ua_client_config_default(ua_client_config *cfg);
+
+/* The server's OperationLimits (0 = no limit or unknown). */
+typedef struct ua_operation_limits {
+    uint32_t max_nodes_per_read;
+    uint32_t max_nodes_per_write;
+    uint32_t max_nodes_per_browse;
+    uint32_t max_nodes_per_method_call;
+    uint32_t max_nodes_per_translate;
+    uint32_t max_nodes_per_register;
+    bool known; /* read from the server */
+} ua_operation_limits;
+
+typedef void (*ua_client_done_cb)(ua_client *c, ua_status status, void *ud);
+/* status is the transport/service result (Good, BadTimeout, a ServiceFault's
+ * code, ...); response is NULL unless the response was received and
+ * decoded (it may still carry a Bad serviceResult). */
+typedef void (*ua_service_cb)(ua_client *c, ua_status status, void *response, void *ud);
+typedef void (*ua_client_state_cb)(ua_client *c, ua_client_state state, ua_status reason, void *ud);
+/* After a reconnect: recreated is false when the old session was
+ * re-activated, true when a new session had to be created (subscriptions
+ * then need transferring). */
+typedef void (*ua_client_session_cb)(ua_client *c, bool recreated, void *ud);
+
+/** Returns a new client, or NULL when out of memory. */
+ua_client *ua_client_new(uv_loop_t *loop, const ua_client_config *cfg);
+
+/** Observers; either may be NULL. */
+void ua_client_set_state_cb(ua_client *c, ua_client_state_cb cb, void *ud);
+void ua_client_set_session_cb(ua_client *c, ua_client_session_cb cb, void *ud);
+
+/** Connects to url: channel, CreateSession, ActivateSession, limits. cb
+ *  fires once with Good or the reason. Returns Good (cb follows) or an
+ *  error without calling cb (BadInvalidState when not disconnected). */
+ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb, void *ud);
+
+/** Closes the session and the channel; outstanding requests fail with
+ *  BadConnectionClosed. cb fires once when done (Good even if the server
+ *  did not answer CloseSession). */
+ua_status ua_client_disconnect(ua_client *c, ua_client_done_cb cb, void *ud);
+
+/** Frees the client. Outstanding requests' callbacks fire with BadShutdown
+ *  before this returns; no other callback fires after it. */
+void ua_client_delete(ua_client *c);
+
+ua_client_state ua_client_get_state(const ua_client *c);
+const char *ua_client_state_name(ua_client_state s);
+const ua_operation_limits *ua_client_limits(const ua_client *c);
+/** The revised session timeout in ms (0 before the first session). */
+double ua_client_session_timeout(const ua_client *c);
+/** Number of reconnects that succeeded so far (tests, logs). */
+uint32_t ua_client_reconnects(const ua_client *c);
+
+/** Sends one service request of req_type (its RequestHeader is filled in:
+ *  authentication token, handle, timestamp, timeout hint) and calls cb with
+ *  the response of resp_type. retries > 0 marks the request idempotent: on
+ *  a connection loss it is sent again after the reconnect, within its
+ *  deadline. Returns Good (cb follows) or BadNotConnected /
+ *  BadOutOfMemory without calling cb. */
+ua_status ua_client_service(ua_client *c, const void *request, const ua_type *req_type,
+                            const ua_type *resp_type, uint32_t retries, ua_service_cb cb, void *ud);
+
+/* Multi-node services, split into requests that fit the server's
+ * OperationLimits (or batch_size) and re-assembled in order; the callback
+ * sees one response as if the server had answered in one go. */
+ua_status ua_client_read(ua_client *c, const ua_ReadRequest *req, ua_service_cb cb, void *ud);
+ua_status ua_client_write(ua_client *c, const ua_WriteRequest *req, ua_service_cb cb, void *ud);
+ua_status ua_client_browse(ua_client *c, const ua_BrowseRequest *req, ua_service_cb cb, void *ud);
+ua_status ua_client_browse_next(ua_client *c, const ua_BrowseNextRequest *req, ua_service_cb cb,
+                                void *ud);
+ua_status ua_client_translate(ua_client *c, const ua_TranslateBrowsePathsToNodeIdsRequest *req,
+                              ua_service_cb cb, void *ud);
+ua_status ua_client_call(ua_client *c, const ua_CallRequest *req, ua_service_cb cb, void *ud);
+ua_status ua_client_register_nodes(ua_client *c, const ua_RegisterNodesRequest *req,
+                                   ua_service_cb cb, void *ud);
+ua_status ua_client_unregister_nodes(ua_client *c, const ua_UnregisterNodesRequest *req,
+                                     ua_service_cb cb, void *ud);
+ua_status ua_client_get_endpoints(ua_client *c, const char *endpoint_url, ua_service_cb cb,
+                                  void *ud);
+ua_status ua_client_find_servers(ua_client *c, const char *endpoint_url, ua_service_cb cb,
+                                 void *ud);
+
+#endif
