@@ -109,6 +109,14 @@ ua_status ua_url_parse(const char *url, char *host, size_t host_size, uint16_t *
     size_t n = (size_t)(end - h);
     if (n == 0 || n >= host_size)
         return UA_STATUS_BADTCPENDPOINTURLINVALID;
+    for (size_t i = 0; i < n; i++) {
+        char ch = h[i];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_' ||
+                  (h[-1] == '[' && (ch == ':' || ch == '%'));
+        if (!ok)
+            return UA_STATUS_BADTCPENDPOINTURLINVALID;
+    }
     memcpy(host, h, n);
     host[n] = 0;
     *port = 4840;

@@ -23,6 +23,7 @@ static void channel_on_closed(void *ud, ua_status reason);
 static void arm_deadline_timer(ua_client *c);
 static void schedule_reconnect(ua_client *c);
 static void start_session(ua_client *c);
+static void disconnect_done(ua_client *c);
 
 static const ua_channel_callbacks channel_cbs = {channel_on_open, channel_on_message,
                                                  channel_on_closed};
@@ -697,8 +698,14 @@ static void channel_on_closed(void *ud, ua_status reason)
     ua_channel_delete(ch);
     uv_timer_stop(&c->keepalive_timer);
     if (c->disconnecting) {
-        fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
-        return; /* disconnect_done runs from its own path */
+        if (c->closing_channel) {
+            uv_timer_stop(&c->reconnect_timer);
+            disconnect_done(c);
+        } else {
+            /* CloseSession still pending: failing it finishes the disconnect. */
+            fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
+        }
+        return;
     }
     ua_status why = reason == UA_STATUS_GOOD ? UA_STATUS_BADCONNECTIONCLOSED : reason;
     if (c->state == UA_CLIENT_CONNECTED) {
@@ -818,6 +825,7 @@ ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb,
 static void disconnect_done(ua_client *c)
 {
     c->disconnecting = false;
+    c->closing_channel = false;
     c->reconnecting = false;
     clear_session(c);
     set_state(c, UA_CLIENT_DISCONNECTED, UA_STATUS_GOOD);
@@ -827,6 +835,18 @@ static void disconnect_done(ua_client *c)
         cb(c, UA_STATUS_GOOD, c->disconnect_ud);
 }
 
+static void on_close_deadline(uv_timer_t *t)
+{
+    ua_client *c = t->data;
+    if (!c->disconnecting || !c->channel)
+        return;
+    /* The server did not let us close in time: drop the socket. */
+    ua_channel *ch = c->channel;
+    c->channel = NULL;
+    ua_channel_delete(ch);
+    disconnect_done(c);
+}
+
 static void on_session_closed(ua_client *c, ua_status st, void *resp, void *ud)
 {
     (void)resp;
@@ -834,14 +854,19 @@ static void on_session_closed(ua_client *c, ua_status st, void *resp, void *ud)
     if (st != UA_STATUS_GOOD)
         log_debug("CloseSession on %s: %s", c->url, ua_status_name(st));
     clear_session(c);
+    fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
+    if (c->channel && ua_channel_is_open(c->channel)) {
+        /* CloseSecureChannel, then the socket; channel_on_closed finishes. */
+        c->closing_channel = true;
+        uv_timer_start(&c->reconnect_timer, on_close_deadline, c->cfg.timeout_ms, 0);
+        ua_channel_close(c->channel);
+        return;
+    }
     if (c->channel) {
         ua_channel *ch = c->channel;
-        ua_channel_close(ch);
-        /* The closed callback arrives later; the caller is done now. */
         c->channel = NULL;
         ua_channel_delete(ch);
     }
-    fail_all(c, UA_STATUS_BADCONNECTIONCLOSED);
     disconnect_done(c);
 }
 
