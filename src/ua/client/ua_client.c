@@ -38,6 +38,7 @@ void ua_client_config_default(ua_client_config *cfg)
     cfg->reconnect_min_ms = 500;
     cfg->reconnect_max_ms = 30000;
     cfg->delete_subscriptions = true;
+    cfg->discover_endpoints = true;
     ua_channel_config_default(&cfg->channel);
 }
 
@@ -675,6 +676,68 @@ static void start_session(ua_client *c)
         connect_failed(c, st);
 }
 
+static const char *mode_name(int32_t mode)
+{
+    switch (mode) {
+    case UA_MESSAGESECURITYMODE_NONE:
+        return "None";
+    case UA_MESSAGESECURITYMODE_SIGN:
+        return "Sign";
+    case UA_MESSAGESECURITYMODE_SIGNANDENCRYPT:
+        return "SignAndEncrypt";
+    default:
+        return "Invalid";
+    }
+}
+
+/* Part 4 5.4.4: the endpoint we use must be one the server offers with our
+ * security policy and mode over UA-TCP. */
+static void on_endpoints(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    (void)ud;
+    const ua_GetEndpointsResponse *r = resp;
+    if (st == UA_STATUS_GOOD && r && UA_STATUS_IS_BAD(r->responseHeader.serviceResult))
+        st = r->responseHeader.serviceResult;
+    if (st != UA_STATUS_GOOD || !r) {
+        log_warning("GetEndpoints on %s failed: %s", c->url, ua_status_name(st));
+        connect_failed(c, st);
+        return;
+    }
+    const char *policy = c->cfg.channel.policy ? c->cfg.channel.policy->uri : UA_POLICY_NONE;
+    const ua_EndpointDescription *found = NULL;
+    for (size_t i = 0; i < r->endpointsSize && !found; i++) {
+        const ua_EndpointDescription *e = &r->endpoints[i];
+        bool tcp = e->transportProfileUri.length == 0 ||
+                   ua_string_equal_cstr(&e->transportProfileUri,
+                                        "http://opcfoundation.org/UA-Profile/Transport/"
+                                        "uatcp-uasc-uabinary");
+        if (tcp && e->securityMode == c->cfg.channel.security_mode &&
+            ua_string_equal_cstr(&e->securityPolicyUri, policy))
+            found = e;
+    }
+    if (!found) {
+        char offered[1024] = "";
+        size_t o = 0;
+        for (size_t i = 0; i < r->endpointsSize && o < sizeof(offered) - 1; i++) {
+            const ua_String *u = &r->endpoints[i].securityPolicyUri;
+            const char *hash = u->data ? strrchr((const char *)u->data, '#') : NULL;
+            int n = snprintf(offered + o, sizeof(offered) - o, "%s%s/%s", i ? ", " : "",
+                             hash ? hash + 1 : "?", mode_name(r->endpoints[i].securityMode));
+            if (n < 0)
+                break;
+            o += (size_t)n;
+        }
+        log_warning("server %s has no endpoint with security policy %s and mode %s (it offers: "
+                    "%s)",
+                    c->url, policy, mode_name(c->cfg.channel.security_mode), offered);
+        connect_failed(c, UA_STATUS_BADSECURITYPOLICYREJECTED);
+        return;
+    }
+    ua_clear(&c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_copy(&found->serverCertificate, &c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
+    start_session(c);
+}
+
 static void channel_on_open(void *ud, ua_status st)
 {
     ua_client *c = ud;
@@ -683,6 +746,16 @@ static void channel_on_open(void *ud, ua_status st)
     if (c->reconnecting && c->session_active) {
         /* Part 4 5.6.3: re-activate the existing session on the new channel. */
         st = activate(c, &c->token_policy);
+        if (st != UA_STATUS_GOOD)
+            connect_failed(c, st);
+        return;
+    }
+    if (!c->reconnecting && c->cfg.discover_endpoints) {
+        ua_GetEndpointsRequest req;
+        ua_init(&req, UA_TYPE_GETENDPOINTSREQUEST);
+        req.endpointUrl = ua_string_borrow(c->url);
+        st = ua_client_submit_internal(c, &req, UA_TYPE_GETENDPOINTSREQUEST,
+                                       UA_TYPE_GETENDPOINTSRESPONSE, on_endpoints, NULL);
         if (st != UA_STATUS_GOOD)
             connect_failed(c, st);
         return;

@@ -41,6 +41,8 @@ typedef struct ua_client_config {
     uint32_t reconnect_min_ms;    /* first backoff (default 500) */
     uint32_t reconnect_max_ms;    /* backoff cap (default 30000) */
     bool delete_subscriptions;    /* CloseSession.deleteSubscriptions (default true) */
+    bool discover_endpoints;      /* GetEndpoints first and check that the server offers
+                                     our policy and mode (default true) */
     const char *application_uri;  /* default "urn:opcua-session-manager:client" */
     const char *application_name; /* default "opcua-session-manager" */
     const char *session_name;     /* default "opcua-session-manager" */
