@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then builds and runs every
 # test: unit and integration tests (CTest, against a real node-opcua
-# server), the same unit tests under ASan+UBSan, and a bounded fuzz run.
-# Usage: scripts/test.sh [--quick]   (--quick skips the sanitizer build and fuzzing)
+# server), the same tests under ASan+UBSan, the unit tests and ua-probe under
+# valgrind, and a bounded fuzz run of every fuzz target.
+# Usage: scripts/test.sh [--quick]   (--quick: only the first step)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
@@ -38,6 +39,29 @@ if [ $quick -eq 0 ]; then
   cmake --build build-asan -j2
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest "tests under ASan+UBSan" build-asan
+
+  echo "== unit tests and ua-probe under valgrind"
+  vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+  # test_crypto is left to ASan: RSA-4096 key generation under valgrind takes minutes.
+  for t in $(ctest --test-dir build -L unit -N | sed -nE 's/^ *Test +#[0-9]+: (test_[a-z0-9_]+)$/\1/p' |
+             grep -v '^test_crypto$'); do
+    if "${vg[@]}" "build/tests/$t" >"build/valgrind-$t.log" 2>&1; then
+      passed=$((passed + 1))
+    else
+      cat "build/valgrind-$t.log"; echo "valgrind: $t FAILED"; failed=$((failed + 1))
+    fi
+  done
+  vstate=build/valgrind-fixture
+  if tests/fixture/ctl.sh start "$vstate" >/dev/null; then
+    if "${vg[@]}" build/ua-probe "$(cat "$vstate/endpoint")" >build/valgrind-ua-probe.log 2>&1; then
+      passed=$((passed + 1))
+    else
+      cat build/valgrind-ua-probe.log; echo "valgrind: ua-probe FAILED"; failed=$((failed + 1))
+    fi
+    tests/fixture/ctl.sh stop "$vstate" >/dev/null
+  else
+    failed=$((failed + 1))
+  fi
 
   if scripts/fuzz.sh "${FUZZ_SECONDS:-60}"; then
     passed=$((passed + 1))
