@@ -24,6 +24,7 @@ static void arm_deadline_timer(ua_client *c);
 static void schedule_reconnect(ua_client *c);
 static void start_session(ua_client *c);
 static void disconnect_done(ua_client *c);
+static void clear_session(ua_client *c);
 
 static const ua_channel_callbacks channel_cbs = {channel_on_open, channel_on_message,
                                                  channel_on_closed};
@@ -178,18 +179,20 @@ static bool is_connection_error(ua_status st)
  * for the reconnect instead. */
 static void fail_in_flight(ua_client *c, ua_status st, bool allow_retry)
 {
-    ua_pending *p = c->pending;
-    while (p) {
-        ua_pending *next = p->next;
-        if (p->sent) {
-            if (allow_retry && p->retries > 0 && p->request_copy && c->cfg.auto_reconnect) {
-                p->retries--;
-                p->sent = false; /* resent once connected again */
-            } else {
-                pending_finish(c, p, st, NULL);
-            }
+    /* A callback may finish other requests (ua_client_delete): after each
+     * one, start again from the head instead of trusting a saved next. */
+    for (;;) {
+        ua_pending *p = c->pending;
+        while (p && !p->sent)
+            p = p->next;
+        if (!p)
+            return;
+        if (allow_retry && p->retries > 0 && p->request_copy && c->cfg.auto_reconnect) {
+            p->retries--;
+            p->sent = false; /* resent once connected again */
+        } else {
+            pending_finish(c, p, st, NULL);
         }
-        p = next;
     }
 }
 
@@ -203,15 +206,16 @@ static void on_deadline(uv_timer_t *t)
 {
     ua_client *c = t->data;
     uint64_t now = uv_now(c->loop);
-    ua_pending *p = c->pending;
-    while (p) {
-        ua_pending *next = p->next;
-        if (p->deadline <= now) {
-            /* Part 4 5.6: a lost response does not break the session; a
-             * late one is dropped because its id is no longer pending. */
-            pending_finish(c, p, UA_STATUS_BADTIMEOUT, NULL);
-        }
-        p = next;
+    /* Part 4 5.6: a lost response does not break the session; a late one
+     * is dropped because its id is no longer pending. A callback may finish
+     * other requests (ua_client_delete): rescan from the head each time. */
+    for (;;) {
+        ua_pending *p = c->pending;
+        while (p && p->deadline > now)
+            p = p->next;
+        if (!p)
+            break;
+        pending_finish(c, p, UA_STATUS_BADTIMEOUT, NULL);
     }
     arm_deadline_timer(c);
 }
@@ -259,7 +263,7 @@ static ua_status submit(ua_client *c, const void *request, const ua_type *req_ty
                         const ua_type *resp_type, uint32_t retries, bool internal, ua_service_cb cb,
                         void *ud)
 {
-    if (!c->channel || !ua_channel_is_open(c->channel))
+    if (c->deleted || !c->channel || !ua_channel_is_open(c->channel))
         return UA_STATUS_BADNOTCONNECTED;
     if (!internal && c->state != UA_CLIENT_CONNECTED)
         return UA_STATUS_BADNOTCONNECTED;
@@ -327,6 +331,7 @@ static void channel_on_message(void *ud, uint32_t request_id, ua_status st, cons
     }
     size_t pos = 0;
     ua_NodeId type_id;
+    ua_status st_session;
     st = ua_decode(body, len, &pos, &type_id, UA_BUILTIN(UA_KIND_NODEID), NULL);
     void *resp = NULL;
     if (st == UA_STATUS_GOOD &&
@@ -355,13 +360,28 @@ static void channel_on_message(void *ud, uint32_t request_id, ua_status st, cons
         }
     }
     ua_clear(&type_id, UA_BUILTIN(UA_KIND_NODEID));
+    if (resp && st == UA_STATUS_GOOD)
+        st_session = ((const ua_ResponseHeader *)resp)->serviceResult;
+    else
+        st_session = st;
     const ua_type *resp_type = p->resp_type;
     bool deleted_before = c->deleted;
     pending_finish(c, p, st, resp);
     if (resp)
         ua_delete(resp, resp_type);
-    if (!deleted_before)
-        arm_deadline_timer(c);
+    if (deleted_before || c->deleted)
+        return;
+    arm_deadline_timer(c);
+    if ((st_session == UA_STATUS_BADSESSIONIDINVALID || st_session == UA_STATUS_BADSESSIONCLOSED) &&
+        c->state == UA_CLIENT_CONNECTED && c->channel) {
+        /* The server dropped our session (timeout, restart of its session
+         * layer): reconnect, which creates a new one, instead of failing
+         * every request until the next keep-alive. */
+        log_warning("server %s no longer knows session %s: recovering", c->url,
+                    ua_status_name(st_session));
+        clear_session(c);
+        ua_channel_close(c->channel);
+    }
 }
 
 ua_status ua_client_submit_internal(ua_client *c, const void *request, const ua_type *req_type,
@@ -376,12 +396,18 @@ ua_status ua_client_submit_internal(ua_client *c, const void *request, const ua_
  * reconnect tries again later. */
 static void connect_failed(ua_client *c, ua_status st)
 {
+    /* Failing the in-flight CreateSession/ActivateSession calls back into
+     * here: the first reason is the one reported, and only once. */
+    if (c->connect_failing)
+        return;
+    c->connect_failing = true;
     if (c->channel) {
         ua_channel *ch = c->channel;
         c->channel = NULL;
         ua_channel_delete(ch);
     }
     fail_in_flight(c, UA_STATUS_BADCONNECTIONCLOSED, true);
+    c->connect_failing = false;
     if (c->reconnecting) {
         log_debug("reconnect to %s failed: %s", c->url, ua_status_name(st));
         schedule_reconnect(c);
@@ -996,8 +1022,11 @@ void ua_client_delete(ua_client *c)
 {
     if (!c || c->deleted)
         return;
-    fail_all(c, UA_STATUS_BADSHUTDOWN);
+    /* deleted first: callbacks of the failed requests can neither start new
+     * requests (a retry-on-error caller would never let this loop end) nor
+     * delete the client a second time. */
     c->deleted = true;
+    fail_all(c, UA_STATUS_BADSHUTDOWN);
     if (c->channel) {
         ua_channel_delete(c->channel);
         c->channel = NULL;

@@ -49,6 +49,7 @@ struct ua_client {
     ua_client_done_cb disconnect_cb;
     void *disconnect_ud;
     bool disconnecting;
+    bool connect_failing; /* connect_failed is running */
     bool closing_channel; /* disconnect: CloseSecureChannel sent */
     bool reconnecting;
     uint32_t backoff_ms;
