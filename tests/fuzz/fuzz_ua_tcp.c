@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ua_framer_push(&f, data + off, len) != UA_STATUS_GOOD)
             break;
         ua_tcp_header h;
-        const uint8_t *chunk;
+        uint8_t *chunk;
         ua_status st;
         while ((st = ua_framer_pop(&f, &h, &chunk)) == UA_STATUS_GOOD && chunk)
             handle(&a, &h, chunk);

@@ -18,8 +18,6 @@
 #define POLICY_NONE_URI "http://opcfoundation.org/UA/SecurityPolicy#None"
 #define SEQ_WRAP        4294966271u /* Part 6 6.7.2.4: wrap below 2^32 - 1024 */
 
-const ua_sec_policy ua_sec_policy_none = {POLICY_NONE_URI, 0};
-
 enum ch_state {
     CH_IDLE,
     CH_RESOLVING,
@@ -141,7 +139,7 @@ ua_channel *ua_channel_new(uv_loop_t *loop, const ua_channel_config *cfg,
     ch->loop = loop;
     ch->cfg = *cfg;
     if (!ch->cfg.policy)
-        ch->cfg.policy = &ua_sec_policy_none;
+        ch->cfg.policy = &ua_sec_ops_none;
     if (ch->cfg.receive_buffer_size < UA_TCP_MIN_BUFFER)
         ch->cfg.receive_buffer_size = UA_TCP_MIN_BUFFER;
     if (ch->cfg.send_buffer_size < UA_TCP_MIN_BUFFER)
@@ -282,6 +280,25 @@ static uint32_t next_request_id(ua_channel *ch)
 
 /* ---- OpenSecureChannel ------------------------------------------------- */
 
+/* The headers of an OPN chunk: message header and asymmetric security
+ * header (Part 6 6.7.2.3). */
+static ua_status opn_headers(ua_channel *ch, bbuf *h)
+{
+    static const uint8_t head[8] = {'O', 'P', 'N', 'F'};
+    ua_String policy = ua_string_borrow(ch->cfg.policy->uri);
+    ua_ByteString none = {0, NULL}; /* sender certificate, receiver thumbprint */
+    ua_status st = bbuf_append(h, head, 8) == BBUF_OK ? UA_STATUS_GOOD : UA_STATUS_BADOUTOFMEMORY;
+    if (st == UA_STATUS_GOOD)
+        st = put_u32(h, ch->channel_id);
+    if (st == UA_STATUS_GOOD)
+        st = ua_encode(&policy, UA_BUILTIN(UA_KIND_STRING), h);
+    if (st == UA_STATUS_GOOD)
+        st = ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), h);
+    if (st == UA_STATUS_GOOD)
+        st = ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), h);
+    return st;
+}
+
 static ua_status send_opn(ua_channel *ch, int32_t request_type)
 {
     ua_OpenSecureChannelRequest req;
@@ -293,37 +310,34 @@ static ua_status send_opn(ua_channel *ch, int32_t request_type)
     req.securityMode = ch->cfg.security_mode;
     req.requestedLifetime = ch->cfg.requested_lifetime_ms;
 
-    bbuf b;
-    bbuf_init(&b, ch->send_chunk);
-    uint8_t head[8] = {'O', 'P', 'N', 'F'};
-    ua_String policy = ua_string_borrow(ch->cfg.policy->uri);
-    ua_ByteString none = {0, NULL};
-    uint32_t request_id = next_request_id(ch);
+    bbuf headers, body, out;
+    bbuf_init(&headers, ch->send_chunk);
+    bbuf_init(&body, ch->send_chunk);
+    bbuf_init(&out, ch->send_chunk);
     ua_NodeId type_id = UA_TYPE_OPENSECURECHANNELREQUEST->binary_encoding_id;
-    ua_status st = bbuf_append(&b, head, 8) == BBUF_OK ? UA_STATUS_GOOD : UA_STATUS_BADOUTOFMEMORY;
+    ua_sec_apply ap = ua_sec_apply_for(ch->cfg.policy, ch->cfg.security_mode, true);
+    uint32_t request_id = next_request_id(ch);
+    ua_status st = opn_headers(ch, &headers);
     if (st == UA_STATUS_GOOD)
-        st = put_u32(&b, ch->channel_id);
+        st = ua_encode(&type_id, UA_BUILTIN(UA_KIND_NODEID), &body);
     if (st == UA_STATUS_GOOD)
-        st = ua_encode(&policy, UA_BUILTIN(UA_KIND_STRING), &b);
+        st = ua_encode(&req, UA_TYPE_OPENSECURECHANNELREQUEST, &body);
+    /* Part 6 6.7.2.1: an OPN is never split into several chunks. */
+    if (st == UA_STATUS_GOOD &&
+        body.len > ua_secure_max_body(ch->cfg.policy, ch->cfg.policy_ctx, ap, true, ch->send_chunk,
+                                      headers.len))
+        st = UA_STATUS_BADREQUESTTOOLARGE;
     if (st == UA_STATUS_GOOD)
-        st = ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), &b); /* sender certificate */
-    if (st == UA_STATUS_GOOD)
-        st = ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), &b); /* receiver thumbprint */
-    if (st == UA_STATUS_GOOD)
-        st = put_u32(&b, next_seq(ch));
-    if (st == UA_STATUS_GOOD)
-        st = put_u32(&b, request_id);
-    if (st == UA_STATUS_GOOD)
-        st = ua_encode(&type_id, UA_BUILTIN(UA_KIND_NODEID), &b);
-    if (st == UA_STATUS_GOOD)
-        st = ua_encode(&req, UA_TYPE_OPENSECURECHANNELREQUEST, &b);
+        st = ua_secure_encode(ch->cfg.policy, ch->cfg.policy_ctx, ap, true, headers.data,
+                              headers.len, next_seq(ch), request_id, body.data, body.len, &out);
+    bbuf_clear(&headers);
+    bbuf_clear(&body);
     if (st != UA_STATUS_GOOD) {
-        bbuf_clear(&b);
+        bbuf_clear(&out);
         return st == UA_STATUS_BADENCODINGLIMITSEXCEEDED ? UA_STATUS_BADREQUESTTOOLARGE : st;
     }
-    ua_write_u32(b.data + 4, (uint32_t)b.len);
     ch->opn_request_id = request_id;
-    return write_bytes(ch, &b);
+    return write_bytes(ch, &out);
 }
 
 static void on_renew_timer(uv_timer_t *t)
@@ -337,9 +351,9 @@ static void on_renew_timer(uv_timer_t *t)
         fail(ch, st);
 }
 
-static void handle_opn(ua_channel *ch, const uint8_t *chunk, size_t size)
+static void handle_opn(ua_channel *ch, uint8_t *chunk, size_t size)
 {
-    /* channel id, policy uri, certificate, thumbprint, seq, request id */
+    /* channel id, then the asymmetric security header */
     size_t pos = UA_TCP_HEADER_SIZE + 4;
     ua_String s;
     ua_limits lim = ua_default_limits;
@@ -352,17 +366,26 @@ static void handle_opn(ua_channel *ch, const uint8_t *chunk, size_t size)
             st = UA_STATUS_BADSECURITYPOLICYREJECTED;
         ua_clear(&s, UA_BUILTIN(UA_KIND_STRING));
     }
-    if (st != UA_STATUS_GOOD || size - pos < 8) {
-        fail(ch, st != UA_STATUS_GOOD ? st : UA_STATUS_BADDECODINGERROR);
+    uint32_t seq = 0, request_id = 0;
+    const uint8_t *body = NULL;
+    size_t body_len = 0;
+    if (st == UA_STATUS_GOOD) {
+        ua_sec_apply ap = ua_sec_apply_for(ch->cfg.policy, ch->cfg.security_mode, true);
+        st = ua_secure_decode(ch->cfg.policy, ch->cfg.policy_ctx, ap, true, chunk, size, pos, &seq,
+                              &request_id, &body, &body_len);
+    }
+    if (st != UA_STATUS_GOOD) {
+        fail(ch, st);
         return;
     }
-    uint32_t seq = ua_read_u32(chunk + pos);
-    uint32_t request_id = ua_read_u32(chunk + pos + 4);
-    pos += 8;
     if (request_id != ch->opn_request_id) {
         fail(ch, UA_STATUS_BADSECURECHANNELIDINVALID);
         return;
     }
+    /* From here on, decode within the body only. */
+    chunk = (uint8_t *)(uintptr_t)body;
+    size = body_len;
+    pos = 0;
     ch->recv_seq = seq;
     ch->opn_request_id = 0;
     ua_NodeId type_id;
@@ -460,16 +483,14 @@ static void handle_err(ua_channel *ch, const uint8_t *chunk, size_t size)
     fail(ch, UA_STATUS_IS_BAD(err) ? err : UA_STATUS_BADCONNECTIONCLOSED);
 }
 
-static void handle_msg(ua_channel *ch, const ua_tcp_header *h, const uint8_t *chunk)
+static void handle_msg(ua_channel *ch, const ua_tcp_header *h, uint8_t *chunk)
 {
-    if (h->size < 24) {
+    if (h->size < 16) {
         fail(ch, UA_STATUS_BADDECODINGERROR);
         return;
     }
     uint32_t channel_id = ua_read_u32(chunk + 8);
     uint32_t token_id = ua_read_u32(chunk + 12);
-    uint32_t seq = ua_read_u32(chunk + 16);
-    uint32_t request_id = ua_read_u32(chunk + 20);
     if (channel_id != ch->channel_id) {
         fail(ch, UA_STATUS_BADSECURECHANNELIDINVALID);
         return;
@@ -480,6 +501,16 @@ static void handle_msg(ua_channel *ch, const ua_tcp_header *h, const uint8_t *ch
     }
     if (token_id == ch->token_id)
         ch->prev_token_id = token_id; /* the server switched: old token is done */
+    uint32_t seq, request_id;
+    const uint8_t *part;
+    size_t part_len;
+    ua_sec_apply ap = ua_sec_apply_for(ch->cfg.policy, ch->cfg.security_mode, false);
+    ua_status st = ua_secure_decode(ch->cfg.policy, ch->cfg.policy_ctx, ap, false, chunk, h->size,
+                                    16, &seq, &request_id, &part, &part_len);
+    if (st != UA_STATUS_GOOD) {
+        fail(ch, st);
+        return;
+    }
     /* Part 6 6.7.2.4: sequence numbers increase by one (and may wrap). */
     uint32_t expected = ch->recv_seq >= SEQ_WRAP ? 1 : ch->recv_seq + 1;
     if (seq != expected && !(ch->recv_seq >= SEQ_WRAP - 1024 && seq < 1024)) {
@@ -492,8 +523,8 @@ static void handle_msg(ua_channel *ch, const ua_tcp_header *h, const uint8_t *ch
     int result;
     ua_String body;
     ua_status abort_status;
-    ua_status st = ua_assembler_add(&ch->assembler, request_id, h->chunk, chunk + 24, h->size - 24,
-                                    &result, &body, &abort_status);
+    st = ua_assembler_add(&ch->assembler, request_id, h->chunk, part, part_len, &result, &body,
+                          &abort_status);
     if (st != UA_STATUS_GOOD) {
         if (ch->cb.on_message)
             ch->cb.on_message(ch->ud, request_id, st, NULL, 0);
@@ -513,7 +544,7 @@ static void handle_msg(ua_channel *ch, const ua_tcp_header *h, const uint8_t *ch
     }
 }
 
-static void handle_chunk(ua_channel *ch, const ua_tcp_header *h, const uint8_t *chunk)
+static void handle_chunk(ua_channel *ch, const ua_tcp_header *h, uint8_t *chunk)
 {
     switch (h->msg) {
     case UA_TCP_ACK:
@@ -567,7 +598,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     }
     ua_status st = ua_framer_push(&ch->framer, (const uint8_t *)buf->base, (size_t)n);
     ua_tcp_header h;
-    const uint8_t *chunk;
+    uint8_t *chunk;
     while (st == UA_STATUS_GOOD && ch->state != CH_CLOSED) {
         st = ua_framer_pop(&ch->framer, &h, &chunk);
         if (st != UA_STATUS_GOOD || !chunk)
@@ -689,11 +720,11 @@ ua_status ua_channel_open(ua_channel *ch, const char *url)
 
 /* ---- sending requests ------------------------------------------------- */
 
-ua_status ua_channel_send(ua_channel *ch, const void *request, const ua_type *type,
-                          uint32_t *request_id)
+/* Encodes type id + message and sends it as symmetric chunks of msg_type
+ * ("MSG" or "CLO"); sets *request_id. */
+static ua_status send_symmetric(ua_channel *ch, const char *msg_type, const void *msg,
+                                const ua_type *type, uint32_t *request_id)
 {
-    if (ch->state != CH_OPEN)
-        return UA_STATUS_BADCONNECTIONCLOSED;
     /* Encode the whole body first, then cut it into chunks. */
     size_t max_body = ch->server_max_message ? ch->server_max_message : (64u << 20);
     bbuf body;
@@ -701,34 +732,33 @@ ua_status ua_channel_send(ua_channel *ch, const void *request, const ua_type *ty
     ua_NodeId type_id = type->binary_encoding_id;
     ua_status st = ua_encode(&type_id, UA_BUILTIN(UA_KIND_NODEID), &body);
     if (st == UA_STATUS_GOOD)
-        st = ua_encode(request, type, &body);
+        st = ua_encode(msg, type, &body);
     if (st != UA_STATUS_GOOD) {
         bbuf_clear(&body);
         return st == UA_STATUS_BADENCODINGLIMITSEXCEEDED ? UA_STATUS_BADREQUESTTOOLARGE : st;
     }
-    size_t per_chunk = ch->send_chunk - 24;
-    size_t chunks = body.len / per_chunk + (body.len % per_chunk ? 1 : 0);
+    ua_sec_apply ap = ua_sec_apply_for(ch->cfg.policy, ch->cfg.security_mode, false);
+    size_t per_chunk =
+        ua_secure_max_body(ch->cfg.policy, ch->cfg.policy_ctx, ap, false, ch->send_chunk, 16);
+    size_t chunks = per_chunk ? (body.len + per_chunk - 1) / per_chunk : 0;
     if (chunks == 0)
         chunks = 1;
-    if (ch->server_max_chunks && chunks > ch->server_max_chunks) {
+    if (!per_chunk || (ch->server_max_chunks && chunks > ch->server_max_chunks)) {
         bbuf_clear(&body);
         return UA_STATUS_BADREQUESTTOOLARGE;
     }
     uint32_t id = next_request_id(ch);
     bbuf out;
-    bbuf_init(&out, chunks * ch->send_chunk);
+    bbuf_init(&out, chunks * (size_t)ch->send_chunk);
     for (size_t i = 0, off = 0; i < chunks && st == UA_STATUS_GOOD; i++) {
         size_t n = body.len - off < per_chunk ? body.len - off : per_chunk;
-        uint8_t head[24];
-        memcpy(head, i + 1 == chunks ? "MSGF" : "MSGC", 4);
-        ua_write_u32(head + 4, (uint32_t)(24 + n));
+        uint8_t head[16];
+        memcpy(head, msg_type, 3);
+        head[3] = i + 1 == chunks ? 'F' : 'C';
         ua_write_u32(head + 8, ch->channel_id);
         ua_write_u32(head + 12, ch->token_id);
-        ua_write_u32(head + 16, next_seq(ch));
-        ua_write_u32(head + 20, id);
-        if (bbuf_append(&out, head, 24) != BBUF_OK ||
-            bbuf_append(&out, body.data + off, n) != BBUF_OK)
-            st = UA_STATUS_BADOUTOFMEMORY;
+        st = ua_secure_encode(ch->cfg.policy, ch->cfg.policy_ctx, ap, false, head, 16, next_seq(ch),
+                              id, body.data + off, n, &out);
         off += n;
     }
     bbuf_clear(&body);
@@ -739,6 +769,14 @@ ua_status ua_channel_send(ua_channel *ch, const void *request, const ua_type *ty
     if (st == UA_STATUS_GOOD)
         *request_id = id;
     return st;
+}
+
+ua_status ua_channel_send(ua_channel *ch, const void *request, const ua_type *type,
+                          uint32_t *request_id)
+{
+    if (ch->state != CH_OPEN)
+        return UA_STATUS_BADCONNECTIONCLOSED;
+    return send_symmetric(ch, "MSG", request, type, request_id);
 }
 
 /* ---- closing ---------------------------------------------------------- */
@@ -762,26 +800,8 @@ void ua_channel_close(ua_channel *ch)
     ua_CloseSecureChannelRequest req;
     ua_init(&req, UA_TYPE_CLOSESECURECHANNELREQUEST);
     req.requestHeader.timestamp = ua_datetime_now();
-    bbuf b;
-    bbuf_init(&b, ch->send_chunk);
-    uint8_t head[24];
-    memcpy(head, "CLOF", 4);
-    ua_write_u32(head + 8, ch->channel_id);
-    ua_write_u32(head + 12, ch->token_id);
-    ua_write_u32(head + 16, next_seq(ch));
-    ua_write_u32(head + 20, next_request_id(ch));
-    ua_NodeId type_id = UA_TYPE_CLOSESECURECHANNELREQUEST->binary_encoding_id;
-    ua_status st = bbuf_append(&b, head, 24) == BBUF_OK ? UA_STATUS_GOOD : UA_STATUS_BADOUTOFMEMORY;
-    if (st == UA_STATUS_GOOD)
-        st = ua_encode(&type_id, UA_BUILTIN(UA_KIND_NODEID), &b);
-    if (st == UA_STATUS_GOOD)
-        st = ua_encode(&req, UA_TYPE_CLOSESECURECHANNELREQUEST, &b);
-    if (st == UA_STATUS_GOOD) {
-        ua_write_u32(b.data + 4, (uint32_t)b.len);
-        st = write_bytes(ch, &b);
-    } else {
-        bbuf_clear(&b);
-    }
+    uint32_t id;
+    ua_status st = send_symmetric(ch, "CLO", &req, UA_TYPE_CLOSESECURECHANNELREQUEST, &id);
     ch->state = CH_CLOSING;
     uv_timer_stop(&ch->timer);
     ch->shutdown_req.data = ch;

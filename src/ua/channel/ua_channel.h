@@ -3,9 +3,10 @@
  * of the revised lifetime), chunked MSG requests and responses matched by
  * request id, CloseSecureChannel. Knows nothing about sessions.
  *
- * Security: the channel's crypto sits behind ua_sec_policy; this module
- * implements SecurityPolicy None, and open() refuses any other policy with
- * BadSecurityPolicyRejected until a policy implementation is plugged in.
+ * Security: the channel's crypto sits behind ua_sec_ops (ua_secure.h):
+ * every chunk is laid out, padded, signed and encrypted through it. Only
+ * SecurityPolicy None has an implementation so far; open() refuses other
+ * policies with BadSecurityPolicyRejected until theirs is plugged in.
  *
  * Threading: everything runs on the loop given to ua_channel_new; no call
  * blocks. Callbacks are never called from inside the API call that caused
@@ -17,17 +18,10 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "ua_secure.h"
 #include "ua_types.h"
 
 typedef struct ua_channel ua_channel;
-
-/* A security policy as the channel sees it. */
-typedef struct ua_sec_policy {
-    const char *uri;
-    uint32_t nonce_length; /* bytes of the client/server nonces; 0 for None */
-} ua_sec_policy;
-
-extern const ua_sec_policy ua_sec_policy_none;
 
 typedef struct ua_channel_config {
     uint32_t receive_buffer_size;   /* our chunk size limit, >= 8192 */
@@ -36,7 +30,8 @@ typedef struct ua_channel_config {
     uint32_t max_chunk_count;       /* 0 = as many as max_message_size needs */
     uint32_t requested_lifetime_ms; /* token lifetime asked for */
     uint32_t connect_timeout_ms;    /* resolve + connect + HEL + OPN */
-    const ua_sec_policy *policy;    /* NULL = None */
+    const ua_sec_ops *policy;       /* NULL = None */
+    void *policy_ctx;               /* the policy's keys, borrowed */
     int32_t security_mode;          /* ua_MessageSecurityMode */
 } ua_channel_config;
 

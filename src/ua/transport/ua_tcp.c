@@ -247,13 +247,13 @@ ua_status ua_framer_push(ua_framer *f, const uint8_t *data, size_t len)
     return rc == BBUF_ETOOBIG ? UA_STATUS_BADTCPMESSAGETOOLARGE : UA_STATUS_BADOUTOFMEMORY;
 }
 
-ua_status ua_framer_pop(ua_framer *f, ua_tcp_header *hdr, const uint8_t **chunk)
+ua_status ua_framer_pop(ua_framer *f, ua_tcp_header *hdr, uint8_t **chunk)
 {
     *chunk = NULL;
     size_t avail = f->buf.len - f->start;
     if (avail < UA_TCP_HEADER_SIZE)
         return UA_STATUS_GOOD;
-    const uint8_t *p = f->buf.data + f->start;
+    uint8_t *p = f->buf.data + f->start;
     ua_status st = ua_tcp_header_parse(p, f->max_chunk, hdr);
     if (st != UA_STATUS_GOOD)
         return st;

@@ -89,9 +89,10 @@ void ua_framer_clear(ua_framer *f);
 ua_status ua_framer_push(ua_framer *f, const uint8_t *data, size_t len);
 /** Takes the next complete chunk: on Good with *chunk != NULL, chunk points
  *  at the whole chunk (header included, hdr->size bytes), valid until the
- *  next push or pop. *chunk == NULL: need more bytes. A bad header is an
+ *  next push or pop (the caller may decrypt it in place). *chunk == NULL:
+ *  need more bytes. A bad header is an
  *  error after which the connection must be closed. */
-ua_status ua_framer_pop(ua_framer *f, ua_tcp_header *hdr, const uint8_t **chunk);
+ua_status ua_framer_pop(ua_framer *f, ua_tcp_header *hdr, uint8_t **chunk);
 
 /* ---- reassembly of chunked messages ------------------------------------ */
 

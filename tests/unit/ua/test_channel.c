@@ -270,7 +270,8 @@ static void test_channel_rejects_unsupported_policy_and_delete_in_flight(void **
     result r = {0};
     ua_channel_config cfg;
     ua_channel_config_default(&cfg);
-    ua_sec_policy other = {"http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256", 32};
+    ua_sec_ops other = ua_sec_ops_none;
+    other.uri = "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256";
     cfg.policy = &other;
     cfg.security_mode = 3;
     ua_channel_callbacks cb = {on_open, on_message, on_closed};

@@ -151,7 +151,7 @@ static void test_tcp_framer_cuts_chunks_from_any_split(void **state)
             size_t len = off + piece > n ? n - off : piece;
             assert_int_equal(ua_framer_push(&f, stream + off, len), UA_STATUS_GOOD);
             ua_tcp_header h;
-            const uint8_t *chunk;
+            uint8_t *chunk;
             while (ua_framer_pop(&f, &h, &chunk) == UA_STATUS_GOOD && chunk) {
                 assert_true(got < 3);
                 sizes[got++] = h.size;
@@ -175,7 +175,7 @@ static void test_tcp_framer_rejects_oversize_and_garbage(void **state)
     ua_write_u32(hdr + 4, 9000);
     assert_int_equal(ua_framer_push(&f, hdr, 8), UA_STATUS_GOOD);
     ua_tcp_header h;
-    const uint8_t *chunk;
+    uint8_t *chunk;
     assert_int_equal(ua_framer_pop(&f, &h, &chunk), UA_STATUS_BADTCPMESSAGETOOLARGE);
     ua_framer_clear(&f);
 
