@@ -1,0 +1,510 @@
+/* The seven IPC commands (ipc-protocol.md §3) and the session store
+ * (daemon.md §5, §6). Commands that need the OPC UA server answer from the
+ * client's completion callback; nothing here blocks the loop. */
+#include <errno.h>
+#include <limits.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "daemon_int.h"
+#include "ipc_errors.h"
+#include "ua_statuscodes.h"
+#include "util/log.h"
+
+double daemon_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000) / 1e6;
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+void reply_ok(ipc_request *req, json_t *data)
+{
+    ipc_reply(req, ipc_success_envelope(data));
+}
+
+void reply_error(ipc_request *req, const char *type, const char *message)
+{
+    enum ipc_error e = ipc_error_from_name(type);
+    json_t *env =
+        e != IPC_OK ? ipc_error_envelope(e, message) : ipc_error_envelope_type(type, message, true);
+    ipc_reply(req, env);
+}
+
+void reply_named(ipc_request *req, int ipc_error_id, const char *message)
+{
+    ipc_reply(req, ipc_error_envelope((enum ipc_error)ipc_error_id, message));
+}
+
+static bool is_connection_status(ua_status st)
+{
+    return st == UA_STATUS_BADCONNECTIONCLOSED || st == UA_STATUS_BADNOTCONNECTED ||
+           st == UA_STATUS_BADSERVERNOTCONNECTED || st == UA_STATUS_BADSECURECHANNELCLOSED ||
+           st == UA_STATUS_BADCONNECTIONREJECTED || st == UA_STATUS_BADTIMEOUT ||
+           st == UA_STATUS_BADSHUTDOWN || st == UA_STATUS_BADTCPENDPOINTURLINVALID ||
+           st == UA_STATUS_BADSECURITYPOLICYREJECTED;
+}
+
+void reply_status(ipc_request *req, ua_status st, const char *what)
+{
+    char msg[512];
+    snprintf(msg, sizeof(msg), "%s: %s (%s)", what, ua_status_name(st), ua_status_description(st));
+    reply_error(req, is_connection_status(st) ? "ConnectionException" : "ServiceException", msg);
+}
+
+/* ---- store ------------------------------------------------------------------ */
+
+dsession *store_find(osmd *d, const char *id)
+{
+    for (dsession *s = d->head; s; s = s->next)
+        if (strcmp(s->id, id) == 0)
+            return s;
+    return NULL;
+}
+
+dsession *store_find_key(osmd *d, const char *reuse_key)
+{
+    for (dsession *s = d->head; s; s = s->next)
+        if (strcmp(s->reuse_key, reuse_key) == 0)
+            return s;
+    return NULL;
+}
+
+void store_add(osmd *d, dsession *s)
+{
+    s->prev = d->tail;
+    s->next = NULL;
+    if (d->tail)
+        d->tail->next = s;
+    else
+        d->head = s;
+    d->tail = s;
+    d->count++;
+}
+
+void store_unlink(osmd *d, dsession *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        d->head = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    else
+        d->tail = s->prev;
+    s->next = s->prev = NULL;
+    d->count--;
+}
+
+static void free_session(dsession *s)
+{
+    free(s->endpoint_url);
+    json_decref(s->config);
+    free(s->reuse_key);
+    session_config_clear(&s->settings);
+    free(s);
+}
+
+typedef struct retire_ctx {
+    osmd *d;
+    char id[33];
+} retire_ctx;
+
+static void on_retired(ua_client *c, ua_status st, void *ud)
+{
+    retire_ctx *r = ud;
+    (void)st;
+    if (r->d->shutting_down)
+        log_info("Disconnected session %s", r->id);
+    osmd *d = r->d;
+    d->pending_disconnects--;
+    free(r);
+    ua_client_delete(c);
+    daemon_retired(d);
+}
+
+void store_retire(osmd *d, dsession *s)
+{
+    ua_client *c = s->client;
+    s->client = NULL;
+    retire_ctx *r = calloc(1, sizeof(*r));
+    if (c && r) {
+        r->d = d;
+        memcpy(r->id, s->id, sizeof(r->id));
+        d->pending_disconnects++;
+        if (ua_client_disconnect(c, on_retired, r) != UA_STATUS_GOOD) {
+            d->pending_disconnects--;
+            free(r);
+            ua_client_delete(c);
+        }
+    } else {
+        free(r);
+        ua_client_delete(c);
+    }
+    free_session(s);
+}
+
+/* ---- ping / list -------------------------------------------------------------- */
+
+static void cmd_ping(osmd *d, ipc_request *req)
+{
+    json_t *data = json_object();
+    json_object_set_new(data, "status", json_string("ok"));
+    json_object_set_new(data, "sessions", json_integer((json_int_t)d->count));
+    json_object_set_new(data, "time", json_real(daemon_now()));
+    reply_ok(req, data);
+}
+
+static void cmd_list(osmd *d, ipc_request *req)
+{
+    json_t *list = json_array();
+    for (dsession *s = d->head; s; s = s->next) {
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(s->id));
+        json_object_set_new(e, "endpointUrl", json_string(s->endpoint_url));
+        json_object_set_new(e, "lastUsed", json_real(s->last_used));
+        json_t *cfg = session_config_sanitised(&s->settings, true);
+        /* PHP writes an empty array as [] even where an object is meant. */
+        if (json_object_size(cfg) == 0) {
+            json_decref(cfg);
+            cfg = json_array();
+        }
+        json_object_set_new(e, "config", cfg);
+        json_array_append_new(list, e);
+    }
+    json_t *data = json_object();
+    json_object_set_new(data, "count", json_integer((json_int_t)d->count));
+    json_object_set_new(data, "sessions", list);
+    reply_ok(req, data);
+}
+
+/* ---- open --------------------------------------------------------------------- */
+
+typedef struct open_ctx {
+    osmd *d;
+    ipc_request *req;
+    dsession *s; /* not yet in the store */
+} open_ctx;
+
+/* daemon.md §6: certificate and key files must exist and, with
+ * --allowed-cert-dirs, lie inside one of the allowed directories. */
+static int check_cert_path(osmd *d, const char *label, const char *path, char *msg, size_t size)
+{
+    struct stat st;
+    if (!path)
+        return 0;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(msg, size, "%s does not exist or is not a file: %s", label, path);
+        return -1;
+    }
+    if (!d->cfg.allowed_cert_dirs)
+        return 0;
+    char real[PATH_MAX];
+    if (!realpath(path, real)) {
+        snprintf(msg, size, "%s does not exist or is not a file: %s", label, path);
+        return -1;
+    }
+    for (char **dir = d->cfg.allowed_cert_dirs; *dir; dir++) {
+        char real_dir[PATH_MAX];
+        if (!realpath(*dir, real_dir))
+            continue; /* allowed dirs that do not exist are skipped */
+        size_t n = strlen(real_dir);
+        if (strncmp(real, real_dir, n) == 0 && real[n] == '/')
+            return 0;
+    }
+    snprintf(msg, size, "%s is not in an allowed directory: %s", label, path);
+    return -1;
+}
+
+static void new_session_id(char id[33])
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof(b)) != 1) {
+        /* Without the CSPRNG, ids would be guessable: refuse to make one. */
+        id[0] = 0;
+        return;
+    }
+    for (int i = 0; i < 16; i++)
+        snprintf(id + 2 * i, 3, "%02x", b[i]);
+}
+
+static void on_open_connected(ua_client *c, ua_status st, void *ud)
+{
+    open_ctx *o = ud;
+    osmd *d = o->d;
+    dsession *s = o->s;
+    if (st != UA_STATUS_GOOD || d->shutting_down) {
+        char what[1200];
+        snprintf(what, sizeof(what), "Failed to connect to %s", s->endpoint_url);
+        reply_status(o->req, st == UA_STATUS_GOOD ? UA_STATUS_BADSHUTDOWN : st, what);
+        s->client = NULL;
+        free_session(s);
+        free(o);
+        ua_client_delete(c);
+        return;
+    }
+    new_session_id(s->id);
+    if (!s->id[0]) {
+        reply_error(o->req, "Exception", "cannot generate a session id (no random source)");
+        s->client = c;
+        store_retire(d, s);
+        free(o);
+        return;
+    }
+    s->last_used = daemon_now();
+    store_add(d, s);
+    log_info("Connected to %s (session %s)", s->endpoint_url, s->id);
+    json_t *data = json_object();
+    json_object_set_new(data, "sessionId", json_string(s->id));
+    reply_ok(o->req, data);
+    free(o);
+}
+
+static void client_config_from(const session_config *sc, ua_client_config *cc)
+{
+    ua_client_config_default(cc);
+    if (sc->has_opcua_timeout)
+        cc->timeout_ms = (uint32_t)(sc->opcua_timeout * 1000 > 1 ? sc->opcua_timeout * 1000 : 1);
+    if (sc->has_auto_retry && sc->auto_retry > 0)
+        cc->auto_retry = (uint32_t)sc->auto_retry;
+    if (sc->has_batch_size) {
+        /* batchSize 0 disables batching and the limits read (§3.3). */
+        cc->batch_size = sc->batch_size > 0 ? (uint32_t)sc->batch_size : 0;
+        cc->read_server_limits = sc->batch_size != 0;
+    }
+    if (sc->username && sc->password) {
+        cc->username = sc->username;
+        cc->password = sc->password;
+    }
+    if (sc->has_security_mode)
+        cc->channel.security_mode = sc->security_mode;
+    cc->session_name = "opcua-session-manager";
+}
+
+static void cmd_open(osmd *d, ipc_request *req, json_t *request)
+{
+    json_t *url_j = json_object_get(request, "endpointUrl");
+    const char *url = json_is_string(url_j) ? json_string_value(url_j) : "";
+    session_config sc;
+    config_error cerr;
+    if (session_config_parse(json_object_get(request, "config"), &sc, &cerr) != 0) {
+        reply_error(req, cerr.type, cerr.message);
+        return;
+    }
+    char *key = session_config_reuse_key(url, &sc);
+    if (!key) {
+        session_config_clear(&sc);
+        reply_error(req, "Exception", "out of memory");
+        return;
+    }
+    json_t *force = json_object_get(request, "forceNew");
+    bool force_new = force && !json_is_false(force) && !json_is_null(force) &&
+                     !(json_is_integer(force) && json_integer_value(force) == 0);
+    dsession *existing = force_new ? NULL : store_find_key(d, key);
+    if (existing) {
+        existing->last_used = daemon_now();
+        json_t *data = json_object();
+        json_object_set_new(data, "sessionId", json_string(existing->id));
+        json_object_set_new(data, "reused", json_true());
+        reply_ok(req, data);
+        free(key);
+        session_config_clear(&sc);
+        return;
+    }
+    if (d->cfg.max_sessions > 0 && (long)d->count >= d->cfg.max_sessions) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "Maximum number of sessions (%ld) reached", d->cfg.max_sessions);
+        reply_named(req, IPC_ERR_MAX_SESSIONS_REACHED, msg);
+        free(key);
+        session_config_clear(&sc);
+        return;
+    }
+    char msg[1024];
+    if (check_cert_path(d, "Client certificate", sc.client_cert_path, msg, sizeof(msg)) ||
+        check_cert_path(d, "Client key", sc.client_key_path, msg, sizeof(msg)) ||
+        check_cert_path(d, "CA certificate", sc.ca_cert_path, msg, sizeof(msg)) ||
+        check_cert_path(d, "User certificate", sc.user_cert_path, msg, sizeof(msg)) ||
+        check_cert_path(d, "User key", sc.user_key_path, msg, sizeof(msg))) {
+        reply_error(req, "InvalidArgumentException", msg);
+        free(key);
+        session_config_clear(&sc);
+        return;
+    }
+    bool none_policy =
+        !sc.security_policy ||
+        strcmp(sc.security_policy, "http://opcfoundation.org/UA/SecurityPolicy#None") == 0;
+    if (!none_policy || (sc.has_security_mode && sc.security_mode != 1)) {
+        snprintf(msg, sizeof(msg),
+                 "Failed to connect to %s: only SecurityPolicy None with mode None is available "
+                 "in this build",
+                 url);
+        reply_error(req, "ConnectionException", msg);
+        free(key);
+        session_config_clear(&sc);
+        return;
+    }
+    dsession *s = calloc(1, sizeof(*s));
+    open_ctx *o = calloc(1, sizeof(*o));
+    if (!s || !o || !(s->endpoint_url = strdup(url))) {
+        free(s);
+        free(o);
+        free(key);
+        session_config_clear(&sc);
+        reply_error(req, "Exception", "out of memory");
+        return;
+    }
+    s->reuse_key = key;
+    s->settings = sc;
+    s->config = session_config_sanitised(&sc, false);
+    ua_client_config cc;
+    client_config_from(&s->settings, &cc);
+    s->client = ua_client_new(d->loop, &cc);
+    o->d = d;
+    o->req = req;
+    o->s = s;
+    ua_status st = s->client ? ua_client_connect(s->client, url, on_open_connected, o)
+                             : UA_STATUS_BADOUTOFMEMORY;
+    if (st != UA_STATUS_GOOD) {
+        char what[1200];
+        snprintf(what, sizeof(what), "Failed to connect to %s", url);
+        reply_status(req, st, what);
+        ua_client_delete(s->client);
+        s->client = NULL;
+        free_session(s);
+        free(o);
+    }
+}
+
+/* ---- close / describe / invoke ---------------------------------------------- */
+
+static const char *session_id_of(json_t *request)
+{
+    json_t *id = json_object_get(request, "sessionId");
+    return json_is_string(id) ? json_string_value(id) : "";
+}
+
+static void reply_not_found(ipc_request *req, const char *id)
+{
+    char msg[600];
+    snprintf(msg, sizeof(msg), "Session not found: %.500s", id);
+    reply_named(req, IPC_ERR_SESSION_NOT_FOUND, msg);
+}
+
+static void cmd_close(osmd *d, ipc_request *req, json_t *request)
+{
+    const char *id = session_id_of(request);
+    dsession *s = store_find(d, id);
+    if (!s) {
+        reply_not_found(req, id);
+        return;
+    }
+    store_unlink(d, s);
+    store_retire(d, s);
+    reply_ok(req, NULL);
+}
+
+static void cmd_describe(osmd *d, ipc_request *req, json_t *request)
+{
+    const char *id = session_id_of(request);
+    dsession *s = store_find(d, id);
+    if (!s) {
+        reply_not_found(req, id);
+        return;
+    }
+    s->last_used = daemon_now();
+    json_t *data = json_object();
+    json_object_set_new(data, "methods", query_method_names());
+    json_object_set_new(data, "modules", json_array());
+    json_object_set_new(data, "wireClasses", json_array());
+    json_object_set_new(data, "enumClasses", json_array());
+    json_object_set_new(data, "wireTypeIds", json_array());
+    reply_ok(req, data);
+}
+
+static void cmd_invoke(osmd *d, ipc_request *req, json_t *request)
+{
+    json_t *m = json_object_get(request, "method");
+    if (!json_is_string(m) || json_string_length(m) == 0) {
+        reply_named(req, IPC_ERR_INVALID_ARGUMENT,
+                    "invoke: \"method\" must be a non-empty string.");
+        return;
+    }
+    json_t *args = json_object_get(request, "args");
+    if (args && !json_is_array(args)) {
+        reply_named(req, IPC_ERR_INVALID_ARGUMENT,
+                    "invoke: \"args\" must be an array of wire-encoded values.");
+        return;
+    }
+    const char *id = session_id_of(request);
+    dsession *s = store_find(d, id);
+    if (!s) {
+        reply_not_found(req, id);
+        return;
+    }
+    s->last_used = daemon_now();
+    char msg[600];
+    snprintf(msg, sizeof(msg),
+             "Method \"%.400s\" is not registered on the client for this session.",
+             json_string_value(m));
+    reply_named(req, IPC_ERR_UNKNOWN_METHOD, msg);
+}
+
+static void cmd_query(osmd *d, ipc_request *req, json_t *request)
+{
+    json_t *m = json_object_get(request, "method");
+    const char *method = json_is_string(m) ? json_string_value(m) : "";
+    if (!query_method_allowed(method)) {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "Method not allowed: %.500s", method);
+        reply_named(req, IPC_ERR_FORBIDDEN_METHOD, msg);
+        return;
+    }
+    const char *id = session_id_of(request);
+    dsession *s = store_find(d, id);
+    if (!s) {
+        reply_not_found(req, id);
+        return;
+    }
+    s->last_used = daemon_now();
+    json_t *params = json_object_get(request, "params");
+    if (params && !json_is_array(params) && !json_is_null(params)) {
+        reply_error(req, "TypeError", "params must be an array");
+        return;
+    }
+    query_run(d, s, req, method, params);
+}
+
+/* ---- dispatch ------------------------------------------------------------------ */
+
+void daemon_dispatch(void *ud, ipc_request *req, json_t *request)
+{
+    osmd *d = ud;
+    json_t *c = json_is_object(request) ? json_object_get(request, "command") : NULL;
+    const char *cmd = json_is_string(c) ? json_string_value(c) : "";
+    if (strcmp(cmd, "ping") == 0)
+        cmd_ping(d, req);
+    else if (strcmp(cmd, "list") == 0)
+        cmd_list(d, req);
+    else if (strcmp(cmd, "open") == 0)
+        cmd_open(d, req, request);
+    else if (strcmp(cmd, "close") == 0)
+        cmd_close(d, req, request);
+    else if (strcmp(cmd, "query") == 0)
+        cmd_query(d, req, request);
+    else if (strcmp(cmd, "describe") == 0)
+        cmd_describe(d, req, request);
+    else if (strcmp(cmd, "invoke") == 0)
+        cmd_invoke(d, req, request);
+    else {
+        char msg[600];
+        snprintf(msg, sizeof(msg), "Unknown command: %.500s", cmd);
+        reply_named(req, IPC_ERR_UNKNOWN_COMMAND, msg);
+    }
+    json_decref(request);
+}

@@ -1,0 +1,70 @@
+/* Private state of the daemon shared by its files: the session store,
+ * the command handlers (daemon_cmd.c), the query methods (daemon_query.c)
+ * and the process around them (daemon_main.c). */
+#ifndef DAEMON_INT_H
+#define DAEMON_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <uv.h>
+
+#include "daemon_config.h"
+#include "ipc_server.h"
+#include "session_config.h"
+#include "ua_client.h"
+
+typedef struct dsession {
+    struct dsession *next, *prev; /* store order = insertion order */
+    char id[33];
+    char *endpoint_url;
+    json_t *config; /* sanitised (with username); `list` drops username */
+    char *reuse_key;
+    double last_used; /* Unix seconds */
+    ua_client *client;
+    session_config settings; /* typed copy (secrets included, never logged) */
+} dsession;
+
+typedef struct osmd {
+    uv_loop_t *loop;
+    daemon_config cfg;
+    ipc_server *ipc;
+    dsession *head, *tail;
+    size_t count;
+    uv_timer_t cleanup_timer;
+    uv_timer_t shutdown_timer;
+    uv_signal_t sigterm, sigint;
+    char pid_path[4200];
+    bool shutting_down;
+    int pending_disconnects;
+} osmd;
+
+double daemon_now(void);
+/** Called when a retired session's disconnect has finished. */
+void daemon_retired(osmd *d);
+
+/* ---- store ---------------------------------------------------------- */
+dsession *store_find(osmd *d, const char *id);
+dsession *store_find_key(osmd *d, const char *reuse_key);
+void store_add(osmd *d, dsession *s);
+void store_unlink(osmd *d, dsession *s);
+/** Disconnects the session's client in the background and frees s (which
+ *  must be unlinked). why is logged at debug level. */
+void store_retire(osmd *d, dsession *s);
+
+/* ---- dispatch --------------------------------------------------------- */
+void daemon_dispatch(void *ud, ipc_request *req, json_t *request);
+
+/* ---- replies ---------------------------------------------------------- */
+void reply_ok(ipc_request *req, json_t *data);
+void reply_error(ipc_request *req, const char *type, const char *message);
+void reply_named(ipc_request *req, int ipc_error_id, const char *message);
+/** Maps a status from the OPC UA client to ConnectionException /
+ *  ServiceException with "<what>: <StatusName> (<description>)". */
+void reply_status(ipc_request *req, ua_status st, const char *what);
+
+/* ---- query ------------------------------------------------------------ */
+bool query_method_allowed(const char *method);
+void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params);
+json_t *query_method_names(void);
+
+#endif

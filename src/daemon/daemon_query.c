@@ -1,0 +1,797 @@
+/* The `query` methods (query-methods.md): positional JSON params decoded by
+ * src/wire, one asynchronous OPC UA request (or a few) through the
+ * session's client, and the reply in the reference's JSON shapes. Methods
+ * of the allow-list this daemon cannot serve yet answer with
+ * ServiceUnsupportedException. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon_int.h"
+#include "ua_nodeids.h"
+#include "ua_statuscodes.h"
+#include "util/log.h"
+#include "wire.h"
+
+static const char *const allowed[] = {
+    "getEndpoints",
+    "browse",
+    "browseWithContinuation",
+    "browseNext",
+    "browseAll",
+    "browseRecursive",
+    "translateBrowsePaths",
+    "resolveNodeId",
+    "read",
+    "readMulti",
+    "write",
+    "writeMulti",
+    "call",
+    "createSubscription",
+    "createMonitoredItems",
+    "createEventMonitoredItem",
+    "deleteMonitoredItems",
+    "deleteSubscription",
+    "publish",
+    "transferSubscriptions",
+    "republish",
+    "historyReadRaw",
+    "historyReadProcessed",
+    "historyReadAtTime",
+    "isConnected",
+    "getConnectionState",
+    "reconnect",
+    "getTimeout",
+    "getAutoRetry",
+    "getBatchSize",
+    "getDefaultBrowseMaxDepth",
+    "getServerMaxNodesPerRead",
+    "getServerMaxNodesPerWrite",
+    "discoverDataTypes",
+    "invalidateCache",
+    "flushCache",
+    "modifyMonitoredItems",
+    "setTriggering",
+    "trustCertificate",
+    "untrustCertificate",
+    "getTrustStore",
+    "getTrustPolicy",
+    "getEventDispatcher",
+    "getLogger",
+    NULL,
+};
+
+bool query_method_allowed(const char *method)
+{
+    for (const char *const *m = allowed; *m; m++)
+        if (strcmp(*m, method) == 0)
+            return true;
+    return false;
+}
+
+json_t *query_method_names(void)
+{
+    json_t *a = json_array();
+    for (const char *const *m = allowed; *m; m++)
+        json_array_append_new(a, json_string(*m));
+    return a;
+}
+
+/* One query in flight: what the completion needs. */
+typedef struct qctx {
+    osmd *d;
+    ipc_request *req;
+    char method[40];
+    json_t *params;       /* held reference */
+    bool with_cp;         /* browseWithContinuation / browseNext shape */
+    bool first_page_only; /* browse: release the continuation point */
+    json_t *acc;          /* browseAll: references so far */
+    dsession *s;
+    char session_id[33];
+} qctx;
+
+static qctx *qctx_new(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+{
+    qctx *q = calloc(1, sizeof(*q));
+    if (!q)
+        return NULL;
+    q->d = d;
+    q->s = s;
+    q->req = req;
+    snprintf(q->method, sizeof(q->method), "%s", method);
+    snprintf(q->session_id, sizeof(q->session_id), "%s", s->id);
+    q->params = json_incref(params);
+    return q;
+}
+
+static void qctx_free(qctx *q)
+{
+    json_decref(q->params);
+    json_decref(q->acc);
+    free(q);
+}
+
+static json_t *param(json_t *params, size_t i)
+{
+    json_t *p = params ? json_array_get(params, i) : NULL;
+    return p && !json_is_null(p) ? p : NULL;
+}
+
+static void reply_wire_error(ipc_request *req, const wire_error *err)
+{
+    reply_error(req, err->type ? err->type : "TypeError", err->message);
+}
+
+/* Replies with the failure of the request itself (transport or service). */
+static bool failed(qctx *q, ua_status st, void *resp)
+{
+    if (st == UA_STATUS_GOOD && resp &&
+        UA_STATUS_IS_BAD(((ua_ResponseHeader *)resp)->serviceResult))
+        st = ((ua_ResponseHeader *)resp)->serviceResult;
+    if (st == UA_STATUS_GOOD && resp)
+        return false;
+    char what[96];
+    snprintf(what, sizeof(what), "%s failed", q->method);
+    reply_status(q->req, st != UA_STATUS_GOOD ? st : UA_STATUS_BADUNEXPECTEDERROR, what);
+    return true;
+}
+
+static void submit_failed(qctx *q, ua_status st)
+{
+    char what[96];
+    snprintf(what, sizeof(what), "%s failed", q->method);
+    reply_status(q->req, st, what);
+    qctx_free(q);
+}
+
+/* ---- read ------------------------------------------------------------------ */
+
+static void on_read(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    qctx *q = ud;
+    (void)c;
+    if (!failed(q, st, resp)) {
+        ua_ReadResponse *r = resp;
+        if (strcmp(q->method, "read") == 0) {
+            if (r->resultsSize != 1)
+                reply_error(q->req, "ServiceException", "read: the server returned no result");
+            else
+                reply_ok(q->req, wire_from_data_value(&r->results[0]));
+        } else {
+            reply_ok(q->req, wire_from_data_values(r->results, r->resultsSize));
+        }
+    }
+    qctx_free(q);
+}
+
+static void q_read(qctx *q, ua_client *c)
+{
+    wire_error err;
+    ua_ReadValueId id;
+    ua_init(&id, UA_TYPE_READVALUEID);
+    wire_error_init(&err, "nodeId");
+    if (wire_to_nodeid(param(q->params, 0), &id.nodeId, &err) != 0) {
+        reply_wire_error(q->req, &err);
+        qctx_free(q);
+        return;
+    }
+    id.attributeId = UA_ATTRIBUTEID_VALUE;
+    json_t *attr = param(q->params, 1);
+    if (attr) {
+        wire_error_init(&err, "attributeId");
+        if (wire_to_uint32(attr, &id.attributeId, &err) != 0) {
+            ua_clear(&id, UA_TYPE_READVALUEID);
+            reply_wire_error(q->req, &err);
+            qctx_free(q);
+            return;
+        }
+    }
+    ua_ReadRequest req;
+    ua_init(&req, UA_TYPE_READREQUEST);
+    req.timestampsToReturn = UA_TIMESTAMPSTORETURN_BOTH;
+    req.nodesToRead = &id;
+    req.nodesToReadSize = 1;
+    ua_status st = ua_client_read(c, &req, on_read, q);
+    ua_clear(&id, UA_TYPE_READVALUEID);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+static void q_read_multi(qctx *q, ua_client *c)
+{
+    wire_error err;
+    wire_error_init(&err, "readItems");
+    ua_ReadRequest req;
+    ua_init(&req, UA_TYPE_READREQUEST);
+    if (!param(q->params, 0) || wire_to_read_items(param(q->params, 0), &req.nodesToRead,
+                                                   &req.nodesToReadSize, &err) != 0) {
+        if (!param(q->params, 0))
+            snprintf(err.message, sizeof(err.message), "readItems must be an array of ReadItem");
+        reply_error(q->req, err.type ? err.type : "TypeError", err.message);
+        qctx_free(q);
+        return;
+    }
+    req.timestampsToReturn = UA_TIMESTAMPSTORETURN_BOTH;
+    ua_status st = ua_client_read(c, &req, on_read, q);
+    ua_clear(&req, UA_TYPE_READREQUEST);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+/* ---- browse ---------------------------------------------------------------- */
+
+static void on_browse(ua_client *c, ua_status st, void *resp, void *ud);
+
+static int browse_description(qctx *q, ua_BrowseDescription *bd, size_t first)
+{
+    wire_error err;
+    ua_init(bd, UA_TYPE_BROWSEDESCRIPTION);
+    wire_error_init(&err, "nodeId");
+    if (wire_to_nodeid(param(q->params, first), &bd->nodeId, &err) != 0)
+        goto bad;
+    json_t *dir = param(q->params, first + 1);
+    if (dir) {
+        if (!json_is_integer(dir) || json_integer_value(dir) < 0 || json_integer_value(dir) > 2) {
+            err.type = "ValueError";
+            snprintf(err.message, sizeof(err.message),
+                     "%s is not a valid backing value for enum BrowseDirection",
+                     json_is_integer(dir) ? "value" : "direction");
+            if (json_is_integer(dir))
+                snprintf(err.message, sizeof(err.message),
+                         "%lld is not a valid backing value for enum BrowseDirection",
+                         (long long)json_integer_value(dir));
+            goto bad;
+        }
+        bd->browseDirection = (int32_t)json_integer_value(dir);
+    }
+    json_t *ref = param(q->params, first + 2);
+    if (ref) {
+        wire_error_init(&err, "referenceTypeId");
+        if (wire_to_nodeid(ref, &bd->referenceTypeId, &err) != 0)
+            goto bad;
+    } else {
+        bd->referenceTypeId = ua_nodeid_numeric(0, UA_NS0_HIERARCHICALREFERENCES);
+    }
+    json_t *sub = param(q->params, first + 3);
+    bd->includeSubtypes = sub ? json_is_true(sub) : true;
+    json_t *classes = param(q->params, first + 4);
+    if (classes) {
+        size_t i;
+        json_t *v;
+        if (!json_is_array(classes)) {
+            err.type = "TypeError";
+            snprintf(err.message, sizeof(err.message), "nodeClasses must be an array of integers");
+            goto bad;
+        }
+        json_array_foreach(classes, i, v)
+        {
+            json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
+            if (n < 0 || n > 128 || (n & (n - 1))) {
+                err.type = "ValueError";
+                snprintf(err.message, sizeof(err.message),
+                         "%lld is not a valid backing value for enum NodeClass", (long long)n);
+                goto bad;
+            }
+            bd->nodeClassMask |= (uint32_t)n;
+        }
+    }
+    bd->resultMask = 63;
+    return 0;
+bad:
+    ua_clear(bd, UA_TYPE_BROWSEDESCRIPTION);
+    reply_wire_error(q->req, &err);
+    return -1;
+}
+
+static void release_cp(ua_client *c, const ua_ByteString *cp)
+{
+    ua_BrowseNextRequest next;
+    ua_init(&next, UA_TYPE_BROWSENEXTREQUEST);
+    next.releaseContinuationPoints = true;
+    next.continuationPoints = (ua_ByteString *)(uintptr_t)cp;
+    next.continuationPointsSize = 1;
+    ua_client_browse_next(c, &next, NULL, NULL);
+}
+
+static void browse_next(qctx *q, ua_client *c, const ua_ByteString *cp)
+{
+    ua_BrowseNextRequest next;
+    ua_init(&next, UA_TYPE_BROWSENEXTREQUEST);
+    next.continuationPoints = (ua_ByteString *)(uintptr_t)cp;
+    next.continuationPointsSize = 1;
+    ua_status st = ua_client_browse_next(c, &next, on_browse, q);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+static void on_browse(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    qctx *q = ud;
+    /* BrowseResponse and BrowseNextResponse share the layout of interest. */
+    if (failed(q, st, resp)) {
+        qctx_free(q);
+        return;
+    }
+    ua_BrowseResponse *r = resp;
+    bool is_next = strcmp(q->method, "browseNext") == 0;
+    if (r->resultsSize != 1) {
+        reply_error(q->req, "ServiceException", "browse: the server returned no result");
+        qctx_free(q);
+        return;
+    }
+    ua_BrowseResult *br = &r->results[0];
+    if (UA_STATUS_IS_BAD(br->statusCode)) {
+        if (is_next) {
+            /* query-methods.md: an unknown or released point is no error. */
+            json_t *data = json_object();
+            json_object_set_new(data, "references", json_array());
+            json_object_set_new(data, "continuationPoint", json_null());
+            reply_ok(q->req, data);
+        } else {
+            char what[96];
+            snprintf(what, sizeof(what), "%s failed", q->method);
+            reply_status(q->req, br->statusCode, what);
+        }
+        qctx_free(q);
+        return;
+    }
+    if (q->acc) { /* browseAll: follow the continuation points */
+        json_t *refs = wire_from_references(br->references, br->referencesSize);
+        json_array_extend(q->acc, refs);
+        json_decref(refs);
+        if (br->continuationPoint.length) {
+            browse_next(q, c, &br->continuationPoint);
+            return;
+        }
+        reply_ok(q->req, json_incref(q->acc));
+        qctx_free(q);
+        return;
+    }
+    if (q->with_cp) {
+        reply_ok(q->req, wire_from_browse_result(br));
+    } else {
+        reply_ok(q->req, wire_from_references(br->references, br->referencesSize));
+        if (br->continuationPoint.length)
+            release_cp(c, &br->continuationPoint); /* the reference leaks it */
+    }
+    qctx_free(q);
+}
+
+static void q_browse(qctx *q, ua_client *c)
+{
+    ua_BrowseDescription bd;
+    if (browse_description(q, &bd, 0) != 0) {
+        qctx_free(q);
+        return;
+    }
+    if (strcmp(q->method, "browseWithContinuation") == 0)
+        q->with_cp = true;
+    if (strcmp(q->method, "browseAll") == 0)
+        q->acc = json_array();
+    ua_BrowseRequest req;
+    ua_init(&req, UA_TYPE_BROWSEREQUEST);
+    req.nodesToBrowse = &bd;
+    req.nodesToBrowseSize = 1;
+    ua_status st = ua_client_browse(c, &req, on_browse, q);
+    ua_clear(&bd, UA_TYPE_BROWSEDESCRIPTION);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+static void q_browse_next(qctx *q, ua_client *c)
+{
+    wire_error err;
+    wire_error_init(&err, "continuationPoint");
+    ua_ByteString cp;
+    json_t *p = param(q->params, 0);
+    if (!p) {
+        reply_error(q->req, "TypeError", "continuationPoint must be a string");
+        qctx_free(q);
+        return;
+    }
+    if (wire_to_continuation_point(p, &cp, &err) != 0) {
+        reply_wire_error(q->req, &err);
+        qctx_free(q);
+        return;
+    }
+    q->with_cp = true;
+    browse_next(q, c, &cp);
+    ua_clear(&cp, UA_BUILTIN(UA_KIND_BYTESTRING));
+}
+
+/* ---- translate / call / endpoints ------------------------------------------ */
+
+static void on_translate(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    qctx *q = ud;
+    (void)c;
+    if (!failed(q, st, resp)) {
+        ua_TranslateBrowsePathsToNodeIdsResponse *r = resp;
+        json_t *a = json_array();
+        for (size_t i = 0; i < r->resultsSize; i++)
+            json_array_append_new(a, wire_from_browse_path_result(&r->results[i]));
+        reply_ok(q->req, a);
+    }
+    qctx_free(q);
+}
+
+static void q_translate(qctx *q, ua_client *c)
+{
+    ua_TranslateBrowsePathsToNodeIdsRequest req;
+    ua_init(&req, UA_TYPE_TRANSLATEBROWSEPATHSTONODEIDSREQUEST);
+    json_t *p = param(q->params, 0);
+    wire_error err;
+    wire_error_init(&err, "browsePaths");
+    if (p && wire_to_browse_paths(p, &req.browsePaths, &req.browsePathsSize, &err) != 0) {
+        reply_wire_error(q->req, &err);
+        qctx_free(q);
+        return;
+    }
+    ua_status st = ua_client_translate(c, &req, on_translate, q);
+    ua_clear(&req, UA_TYPE_TRANSLATEBROWSEPATHSTONODEIDSREQUEST);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+static void on_call(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    qctx *q = ud;
+    (void)c;
+    if (!failed(q, st, resp)) {
+        ua_CallResponse *r = resp;
+        if (r->resultsSize != 1)
+            reply_error(q->req, "ServiceException", "call: the server returned no result");
+        else
+            reply_ok(q->req, wire_from_call_result(&r->results[0]));
+    }
+    qctx_free(q);
+}
+
+static void q_call(qctx *q, ua_client *c)
+{
+    ua_CallMethodRequest m;
+    ua_init(&m, UA_TYPE_CALLMETHODREQUEST);
+    wire_error err;
+    wire_error_init(&err, "objectId");
+    int rc = wire_to_nodeid(param(q->params, 0), &m.objectId, &err);
+    if (rc == 0) {
+        wire_error_init(&err, "methodId");
+        rc = wire_to_nodeid(param(q->params, 1), &m.methodId, &err);
+    }
+    if (rc == 0 && param(q->params, 2)) {
+        wire_error_init(&err, "inputArguments");
+        rc = wire_to_variants(param(q->params, 2), &m.inputArguments, &m.inputArgumentsSize, &err);
+    }
+    if (rc != 0) {
+        ua_clear(&m, UA_TYPE_CALLMETHODREQUEST);
+        reply_wire_error(q->req, &err);
+        qctx_free(q);
+        return;
+    }
+    ua_CallRequest req;
+    ua_init(&req, UA_TYPE_CALLREQUEST);
+    req.methodsToCall = &m;
+    req.methodsToCallSize = 1;
+    ua_status st = ua_client_call(c, &req, on_call, q);
+    ua_clear(&m, UA_TYPE_CALLMETHODREQUEST);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+static void on_endpoints(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    qctx *q = ud;
+    (void)c;
+    if (!failed(q, st, resp)) {
+        ua_GetEndpointsResponse *r = resp;
+        json_t *a = json_array();
+        for (size_t i = 0; i < r->endpointsSize; i++)
+            json_array_append_new(a, wire_from_endpoint_description(&r->endpoints[i]));
+        reply_ok(q->req, a);
+    }
+    qctx_free(q);
+}
+
+static void q_get_endpoints(qctx *q, ua_client *c)
+{
+    json_t *p = param(q->params, 0);
+    const char *url = json_is_string(p) ? json_string_value(p) : "";
+    ua_status st = ua_client_get_endpoints(c, url, on_endpoints, q);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+/* ---- write ------------------------------------------------------------------- */
+
+typedef struct wctx {
+    qctx *q;
+    wire_write_item *items;
+    size_t n;
+    bool multi;
+} wctx;
+
+static void wctx_free(wctx *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        wire_write_item_clear(&w->items[i]);
+    free(w->items);
+    qctx_free(w->q);
+    free(w);
+}
+
+static void on_written(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    wctx *w = ud;
+    (void)c;
+    if (!failed(w->q, st, resp)) {
+        ua_WriteResponse *r = resp;
+        if (w->multi)
+            reply_ok(w->q->req, wire_from_status_codes(r->results, r->resultsSize));
+        else if (r->resultsSize == 1)
+            reply_ok(w->q->req, json_integer(r->results[0]));
+        else
+            reply_error(w->q->req, "ServiceException", "write: the server returned no result");
+    }
+    wctx_free(w);
+}
+
+/* Builds and sends the Write; types[i] / ranks[i] say how to convert. */
+static void send_write(wctx *w, ua_client *c, const unsigned *types, const int32_t *ranks)
+{
+    ua_WriteRequest req;
+    ua_init(&req, UA_TYPE_WRITEREQUEST);
+    req.nodesToWrite = ua_array_new(w->n, UA_TYPE_WRITEVALUE);
+    if (!req.nodesToWrite) {
+        reply_error(w->q->req, "Exception", "out of memory");
+        wctx_free(w);
+        return;
+    }
+    req.nodesToWriteSize = w->n;
+    for (size_t i = 0; i < w->n; i++) {
+        ua_WriteValue *wv = &req.nodesToWrite[i];
+        wire_error err;
+        wire_error_init(&err, w->multi ? "writeItems" : "value");
+        ua_copy(&w->items[i].node_id, &wv->nodeId, UA_BUILTIN(UA_KIND_NODEID));
+        wv->attributeId = w->items[i].attribute_id;
+        wv->value.has_value = true;
+        if (wire_to_variant_typed(w->items[i].value, types[i], ranks[i], &wv->value.value, &err) !=
+            0) {
+            ua_clear(&req, UA_TYPE_WRITEREQUEST);
+            reply_wire_error(w->q->req, &err);
+            wctx_free(w);
+            return;
+        }
+    }
+    ua_status st = ua_client_write(c, &req, on_written, w);
+    ua_clear(&req, UA_TYPE_WRITEREQUEST);
+    if (st != UA_STATUS_GOOD) {
+        char what[96];
+        snprintf(what, sizeof(what), "%s failed", w->q->method);
+        reply_status(w->q->req, st, what);
+        wctx_free(w);
+    }
+}
+
+static void on_detected(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    wctx *w = ud;
+    if (failed(w->q, st, resp)) {
+        wctx_free(w);
+        return;
+    }
+    ua_ReadResponse *r = resp;
+    unsigned *types = calloc(w->n ? w->n : 1, sizeof(unsigned));
+    int32_t *ranks = calloc(w->n ? w->n : 1, sizeof(int32_t));
+    size_t k = 0;
+    for (size_t i = 0; types && ranks && i < w->n; i++) {
+        ranks[i] = WIRE_RANK_ANY;
+        types[i] = w->items[i].type;
+        if (types[i])
+            continue;
+        const ua_DataValue *dv = k < r->resultsSize ? &r->results[k] : NULL;
+        k++;
+        if (!dv || !dv->has_value || !dv->value.type || dv->value.type->kind > 25) {
+            char msg[256];
+            snprintf(msg, sizeof(msg),
+                     "Cannot detect the type to write for item %zu: the node has no value (%s)", i,
+                     dv && dv->has_status ? ua_status_name(dv->status) : "no value");
+            reply_error(w->q->req, "WriteTypeDetectionException", msg);
+            free(types);
+            free(ranks);
+            wctx_free(w);
+            return;
+        }
+        types[i] = dv->value.type->kind;
+        ranks[i] = dv->value.is_array ? WIRE_RANK_ONE_OR_MORE_DIMS : WIRE_RANK_SCALAR;
+    }
+    if (!types || !ranks) {
+        reply_error(w->q->req, "Exception", "out of memory");
+        free(types);
+        free(ranks);
+        wctx_free(w);
+        return;
+    }
+    send_write(w, c, types, ranks);
+    free(types);
+    free(ranks);
+}
+
+static void q_write(qctx *q, ua_client *c, dsession *s)
+{
+    wctx *w = calloc(1, sizeof(*w));
+    if (!w) {
+        reply_error(q->req, "Exception", "out of memory");
+        qctx_free(q);
+        return;
+    }
+    w->q = q;
+    w->multi = strcmp(q->method, "writeMulti") == 0;
+    wire_error err;
+    if (w->multi) {
+        json_t *items = param(q->params, 0);
+        if (!json_is_array(items)) {
+            reply_error(q->req, "TypeError", "writeItems must be an array of WriteItem");
+            wctx_free(w);
+            return;
+        }
+        w->n = json_array_size(items);
+        w->items = calloc(w->n ? w->n : 1, sizeof(*w->items));
+        for (size_t i = 0; w->items && i < w->n; i++) {
+            wire_error_init(&err, "writeItems");
+            if (wire_to_write_item(json_array_get(items, i), &w->items[i], &err) != 0) {
+                w->n = i;
+                reply_wire_error(q->req, &err);
+                wctx_free(w);
+                return;
+            }
+        }
+    } else {
+        w->n = 1;
+        w->items = calloc(1, sizeof(*w->items));
+        json_t *obj = json_object();
+        if (param(q->params, 0))
+            json_object_set(obj, "nodeId", param(q->params, 0));
+        json_object_set(obj, "value",
+                        json_array_size(q->params) > 1 ? json_array_get(q->params, 1)
+                                                       : json_null());
+        if (param(q->params, 2))
+            json_object_set(obj, "type", param(q->params, 2));
+        wire_error_init(&err, "write");
+        int rc = w->items ? wire_to_write_item(obj, &w->items[0], &err) : -1;
+        json_decref(obj);
+        if (rc != 0) {
+            w->n = 0;
+            reply_wire_error(q->req, &err);
+            wctx_free(w);
+            return;
+        }
+    }
+    /* Items without a type: read the node's current Value to learn it. */
+    ua_ReadRequest rr;
+    ua_init(&rr, UA_TYPE_READREQUEST);
+    size_t unknown = 0;
+    for (size_t i = 0; i < w->n; i++)
+        unknown += w->items[i].type == 0;
+    if (unknown && s->settings.has_auto_detect_write_type && !s->settings.auto_detect_write_type) {
+        reply_error(q->req, "WriteTypeDetectionException",
+                    "write: no type given and autoDetectWriteType is off");
+        wctx_free(w);
+        return;
+    }
+    if (!unknown) {
+        unsigned *types = calloc(w->n ? w->n : 1, sizeof(unsigned));
+        int32_t *ranks = calloc(w->n ? w->n : 1, sizeof(int32_t));
+        for (size_t i = 0; types && ranks && i < w->n; i++) {
+            types[i] = w->items[i].type;
+            ranks[i] = WIRE_RANK_ANY;
+        }
+        send_write(w, c, types, ranks);
+        free(types);
+        free(ranks);
+        return;
+    }
+    rr.nodesToRead = ua_array_new(unknown, UA_TYPE_READVALUEID);
+    rr.nodesToReadSize = unknown;
+    for (size_t i = 0, k = 0; rr.nodesToRead && i < w->n; i++) {
+        if (w->items[i].type)
+            continue;
+        ua_copy(&w->items[i].node_id, &rr.nodesToRead[k].nodeId, UA_BUILTIN(UA_KIND_NODEID));
+        rr.nodesToRead[k].attributeId = UA_ATTRIBUTEID_VALUE;
+        k++;
+    }
+    ua_status st =
+        rr.nodesToRead ? ua_client_read(c, &rr, on_detected, w) : UA_STATUS_BADOUTOFMEMORY;
+    ua_clear(&rr, UA_TYPE_READREQUEST);
+    if (st != UA_STATUS_GOOD) {
+        char what[96];
+        snprintf(what, sizeof(what), "%s failed", q->method);
+        reply_status(q->req, st, what);
+        wctx_free(w);
+    }
+}
+
+/* ---- local getters ------------------------------------------------------------ */
+
+static bool local_getter(qctx *q, dsession *s)
+{
+    const char *m = q->method;
+    ua_client_state state = ua_client_get_state(s->client);
+    const ua_operation_limits *lim = ua_client_limits(s->client);
+    json_t *v = NULL;
+    if (strcmp(m, "isConnected") == 0)
+        v = json_boolean(state == UA_CLIENT_CONNECTED);
+    else if (strcmp(m, "getConnectionState") == 0)
+        v = json_string(state == UA_CLIENT_CONNECTED ? "Connected"
+                        : state == UA_CLIENT_BROKEN  ? "Broken"
+                                                     : "Disconnected");
+    else if (strcmp(m, "getTimeout") == 0)
+        v = json_real(s->settings.has_opcua_timeout ? s->settings.opcua_timeout : 5.0);
+    else if (strcmp(m, "getAutoRetry") == 0)
+        v = json_integer(s->settings.has_auto_retry ? s->settings.auto_retry : 1);
+    else if (strcmp(m, "getBatchSize") == 0)
+        v = s->settings.has_batch_size ? json_integer(s->settings.batch_size) : json_null();
+    else if (strcmp(m, "getDefaultBrowseMaxDepth") == 0)
+        v = json_integer(s->settings.has_browse_depth ? s->settings.default_browse_max_depth : 10);
+    else if (strcmp(m, "getServerMaxNodesPerRead") == 0)
+        v = lim->known && lim->max_nodes_per_read ? json_integer(lim->max_nodes_per_read)
+                                                  : json_null();
+    else if (strcmp(m, "getServerMaxNodesPerWrite") == 0)
+        v = lim->known && lim->max_nodes_per_write ? json_integer(lim->max_nodes_per_write)
+                                                   : json_null();
+    else if (strcmp(m, "invalidateCache") == 0 || strcmp(m, "flushCache") == 0)
+        v = json_null(); /* nothing is cached yet */
+    else if (strcmp(m, "getTrustStore") == 0 || strcmp(m, "getTrustPolicy") == 0) {
+        bool set = strcmp(m, "getTrustStore") == 0 ? s->settings.trust_store_path != NULL
+                                                   : s->settings.trust_policy != NULL;
+        if (set) {
+            reply_error(q->req, "SerializationException", "Cannot serialize value of type object");
+            return true;
+        }
+        v = json_null();
+    } else if (strcmp(m, "getEventDispatcher") == 0 || strcmp(m, "getLogger") == 0) {
+        reply_error(q->req, "SerializationException", "Cannot serialize value of type object");
+        return true;
+    } else {
+        return false;
+    }
+    reply_ok(q->req, v);
+    return true;
+}
+
+void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+{
+    qctx *q = qctx_new(d, s, req, method, params);
+    if (!q) {
+        reply_error(req, "Exception", "out of memory");
+        return;
+    }
+    if (local_getter(q, s)) {
+        qctx_free(q);
+        return;
+    }
+    ua_client *c = s->client;
+    if (strcmp(method, "read") == 0)
+        q_read(q, c);
+    else if (strcmp(method, "readMulti") == 0)
+        q_read_multi(q, c);
+    else if (strcmp(method, "browse") == 0 || strcmp(method, "browseWithContinuation") == 0 ||
+             strcmp(method, "browseAll") == 0)
+        q_browse(q, c);
+    else if (strcmp(method, "browseNext") == 0)
+        q_browse_next(q, c);
+    else if (strcmp(method, "translateBrowsePaths") == 0)
+        q_translate(q, c);
+    else if (strcmp(method, "call") == 0)
+        q_call(q, c);
+    else if (strcmp(method, "getEndpoints") == 0)
+        q_get_endpoints(q, c);
+    else if (strcmp(method, "write") == 0 || strcmp(method, "writeMulti") == 0)
+        q_write(q, c, s);
+    else {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "query method %s is not available in this daemon version",
+                 method);
+        reply_error(req, "ServiceUnsupportedException", msg);
+        qctx_free(q);
+    }
+}
