@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipc_utf8.h"
+#include "util/utf8.h"
 
 /* ---- decoding ----------------------------------------------------------- */
 
@@ -266,7 +266,7 @@ static int dump_string(const char *str, size_t len, bbuf *b)
             i++;
         } else {
             uint32_t cp;
-            size_t n = ipc_utf8_decode(s + i, len - i, &cp);
+            size_t n = utf8_decode(s + i, len - i, &cp);
             if (n == 0)
                 return IPC_JSON_EINVAL;
             if (cp >= 0x10000) {

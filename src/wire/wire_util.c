@@ -13,6 +13,7 @@
 #include "ua_text.h"
 #include "util/base64.h"
 #include "wire_int.h"
+#include "util/utf8.h"
 
 static size_t utf8_seq(const uint8_t *s, size_t n);
 
@@ -166,30 +167,8 @@ json_t *wire_push(json_t *a, json_t *v)
 /* Length of the valid sequence at s (n bytes left), 0 when invalid. */
 static size_t utf8_seq(const uint8_t *s, size_t n)
 {
-    uint8_t c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    uint32_t cp, min;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
+    uint32_t cp;
+    return utf8_decode(s, n, &cp);
 }
 
 bool wire_utf8_valid(const uint8_t *s, size_t n)
