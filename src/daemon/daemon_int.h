@@ -66,5 +66,10 @@ void reply_status(ipc_request *req, ua_status st, const char *what);
 bool query_method_allowed(const char *method);
 void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params);
 json_t *query_method_names(void);
+/** Decodes browse's params (nodeId, direction, referenceTypeId,
+ *  includeSubtypes, nodeClasses) into *bd; on error replies and returns -1. */
+int query_browse_description(ipc_request *req, json_t *params, ua_BrowseDescription *bd);
+void query_browse_recursive(osmd *d, dsession *s, ipc_request *req, json_t *params);
+void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *params);
 
 #endif

@@ -222,14 +222,15 @@ static void q_read_multi(qctx *q, ua_client *c)
 
 static void on_browse(ua_client *c, ua_status st, void *resp, void *ud);
 
-static int browse_description(qctx *q, ua_BrowseDescription *bd, size_t first)
+int query_browse_description(ipc_request *req, json_t *params, ua_BrowseDescription *bd)
 {
+    const size_t first = 0;
     wire_error err;
     ua_init(bd, UA_TYPE_BROWSEDESCRIPTION);
     wire_error_init(&err, "nodeId");
-    if (wire_to_nodeid(param(q->params, first), &bd->nodeId, &err) != 0)
+    if (wire_to_nodeid(param(params, first), &bd->nodeId, &err) != 0)
         goto bad;
-    json_t *dir = param(q->params, first + 1);
+    json_t *dir = param(params, first + 1);
     if (dir) {
         if (!json_is_integer(dir) || json_integer_value(dir) < 0 || json_integer_value(dir) > 2) {
             err.type = "ValueError";
@@ -244,7 +245,7 @@ static int browse_description(qctx *q, ua_BrowseDescription *bd, size_t first)
         }
         bd->browseDirection = (int32_t)json_integer_value(dir);
     }
-    json_t *ref = param(q->params, first + 2);
+    json_t *ref = param(params, first + 2);
     if (ref) {
         wire_error_init(&err, "referenceTypeId");
         if (wire_to_nodeid(ref, &bd->referenceTypeId, &err) != 0)
@@ -252,9 +253,9 @@ static int browse_description(qctx *q, ua_BrowseDescription *bd, size_t first)
     } else {
         bd->referenceTypeId = ua_nodeid_numeric(0, UA_NS0_HIERARCHICALREFERENCES);
     }
-    json_t *sub = param(q->params, first + 3);
+    json_t *sub = param(params, first + 3);
     bd->includeSubtypes = sub ? json_is_true(sub) : true;
-    json_t *classes = param(q->params, first + 4);
+    json_t *classes = param(params, first + 4);
     if (classes) {
         size_t i;
         json_t *v;
@@ -279,8 +280,13 @@ static int browse_description(qctx *q, ua_BrowseDescription *bd, size_t first)
     return 0;
 bad:
     ua_clear(bd, UA_TYPE_BROWSEDESCRIPTION);
-    reply_wire_error(q->req, &err);
+    reply_wire_error(req, &err);
     return -1;
+}
+
+static int browse_description(qctx *q, ua_BrowseDescription *bd)
+{
+    return query_browse_description(q->req, q->params, bd);
 }
 
 static void release_cp(ua_client *c, const ua_ByteString *cp)
@@ -360,7 +366,7 @@ static void on_browse(ua_client *c, ua_status st, void *resp, void *ud)
 static void q_browse(qctx *q, ua_client *c)
 {
     ua_BrowseDescription bd;
-    if (browse_description(q, &bd, 0) != 0) {
+    if (browse_description(q, &bd) != 0) {
         qctx_free(q);
         return;
     }
@@ -710,6 +716,46 @@ static void q_write(qctx *q, ua_client *c, dsession *s)
     }
 }
 
+/* ---- reconnect / trust store ------------------------------------------------- */
+
+static void on_reconnected(ua_client *c, ua_status st, void *ud)
+{
+    qctx *q = ud;
+    (void)c;
+    if (st == UA_STATUS_GOOD)
+        reply_ok(q->req, NULL);
+    else
+        reply_status(q->req, st, "reconnect failed");
+    qctx_free(q);
+}
+
+static void q_reconnect(qctx *q, ua_client *c)
+{
+    ua_status st = ua_client_reconnect(c, on_reconnected, q);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+/* query-methods.md 39-40: a no-op without a trust store. */
+static void q_trust(qctx *q, dsession *s)
+{
+    json_t *p = param(q->params, 0);
+    if (!json_is_string(p)) {
+        reply_error(q->req, "TypeError",
+                    strcmp(q->method, "trustCertificate") == 0
+                        ? "certDer must be a string (base64 DER)"
+                        : "fingerprint must be a string (SHA-1, hex)");
+        return;
+    }
+    if (!s->settings.trust_store_path) {
+        reply_ok(q->req, NULL);
+        return;
+    }
+    reply_error(q->req, "ServiceUnsupportedException",
+                "trust stores arrive with the security support; this session's trustStorePath "
+                "is not used yet");
+}
+
 /* ---- local getters ------------------------------------------------------------ */
 
 static bool local_getter(qctx *q, dsession *s)
@@ -787,7 +833,18 @@ void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_
         q_get_endpoints(q, c);
     else if (strcmp(method, "write") == 0 || strcmp(method, "writeMulti") == 0)
         q_write(q, c, s);
-    else {
+    else if (strcmp(method, "reconnect") == 0)
+        q_reconnect(q, c);
+    else if (strcmp(method, "trustCertificate") == 0 || strcmp(method, "untrustCertificate") == 0) {
+        q_trust(q, s);
+        qctx_free(q);
+    } else if (strcmp(method, "browseRecursive") == 0) {
+        query_browse_recursive(d, s, req, params);
+        qctx_free(q);
+    } else if (strcmp(method, "resolveNodeId") == 0) {
+        query_resolve_node_id(d, s, req, params);
+        qctx_free(q);
+    } else {
         char msg[160];
         snprintf(msg, sizeof(msg), "query method %s is not available in this daemon version",
                  method);

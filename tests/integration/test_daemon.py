@@ -1164,6 +1164,45 @@ def group_query(addr, sid):
         expect(m == 100, "getServerMaxNodesPerRead %r, fixture says 100" % m)
     check("query.local_getters", getters)
 
+    def tree_count(nodes):
+        return sum(1 + tree_count(n["children"]) for n in nodes)
+
+    def browse_recursive():
+        need()
+        d = ok(q("browseRecursive", [nid("Tree"), 0, 2], timeout=30)[0])
+        expect(len(d) == 10 and all(len(n["children"]) == 10 for n in d),
+               "depth 2 of Tree: %d folders" % len(d))
+        expect(all(c["children"] == [] for n in d for c in n["children"]), "depth 2 went deeper")
+        full = ok(q("browseRecursive", [nid("Tree")], timeout=60)[0])
+        expect(tree_count(full) == 1110, "Tree has %d nodes, expected 10+100+1000" % tree_count(full))
+        big = ok(q("browseRecursive", [nid("Big"), 0, 1], timeout=30)[0])
+        expect(len(big) == 1500, "Big depth 1: %d children (continuation points?)" % len(big))
+        cyc = ok(q("browseRecursive", [{"ns": 0, "id": 85, "type": "numeric"}, 0, -1], timeout=60)[0])
+        expect(tree_count(cyc) > 1110, "Objects: only %d nodes" % tree_count(cyc))
+        err(q("browseRecursive", [nid("Tree"), 7])[0], "ValueError")
+    check("query.browseRecursive", browse_recursive)
+
+    def resolve():
+        need()
+        d = ok(q("resolveNodeId", ["/Objects/Server/ServerStatus/State"])[0])
+        expect(d == {"ns": 0, "id": 2259, "type": "numeric"}, "State resolved to %s" % short(d))
+        d = ok(q("resolveNodeId", ["/1:F3/1:F4/1:V5", nid("Tree")])[0])
+        expect(d == nid("Tree.F3.F4.V5"), "Tree path resolved to %s" % short(d))
+        d = ok(q("resolveNodeId", ["ns=1;s=Anything"])[0])
+        expect(d == nid("Anything"), "NodeId text parsed to %s" % short(d))
+        err(q("resolveNodeId", ["Objects"])[0], "InvalidNodeIdException")
+        err(q("resolveNodeId", ["/Objects/NoSuchNode"])[0], "ServiceException")
+    check("query.resolveNodeId", resolve)
+
+    def reconnect_and_trust():
+        need()
+        expect(ok(q("reconnect", [], timeout=30)[0]) is None, "reconnect did not return null")
+        expect(ok(q("read", [nid("Scalar.Int32")])[0])["value"] == -2000000000,
+               "read after reconnect")
+        expect(ok(q("trustCertificate", ["MIIB"])[0]) is None, "trustCertificate without store")
+        expect(ok(q("untrustCertificate", ["aa:bb"])[0]) is None, "untrustCertificate without store")
+    check("query.reconnect_and_trust_noop", reconnect_and_trust)
+
 
 def group_describe(addr, sid):
     def describe():

@@ -434,6 +434,14 @@ static uint32_t keepalive_interval(const ua_client *c)
     return (uint32_t)t;
 }
 
+static void finish_reconnect_request(ua_client *c, ua_status st)
+{
+    ua_client_done_cb cb = c->reconnect_cb;
+    c->reconnect_cb = NULL;
+    if (cb)
+        cb(c, st, c->reconnect_ud);
+}
+
 static void connected(ua_client *c)
 {
     bool was_reconnect = c->reconnecting;
@@ -443,6 +451,8 @@ static void connected(ua_client *c)
                    keepalive_interval(c));
     set_state(c, UA_CLIENT_CONNECTED, UA_STATUS_GOOD);
     resend_waiting(c);
+    if (was_reconnect)
+        finish_reconnect_request(c, UA_STATUS_GOOD);
     if (!was_reconnect) {
         ua_client_done_cb cb = c->connect_cb;
         c->connect_cb = NULL;
@@ -856,10 +866,11 @@ static void schedule_reconnect(ua_client *c)
     /* Exponential backoff with a cap. */
     uint32_t min = c->cfg.reconnect_min_ms ? c->cfg.reconnect_min_ms : 500;
     uint32_t max = c->cfg.reconnect_max_ms ? c->cfg.reconnect_max_ms : 30000;
+    bool asked = c->reconnect_cb && c->backoff_ms == 0; /* ua_client_reconnect: at once */
     c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : min;
     if (c->backoff_ms > max)
         c->backoff_ms = max;
-    uv_timer_start(&c->reconnect_timer, on_reconnect_timer, c->backoff_ms, 0);
+    uv_timer_start(&c->reconnect_timer, on_reconnect_timer, asked ? 0 : c->backoff_ms, 0);
 }
 
 /* ---- keep-alive ------------------------------------------------------------ */
@@ -921,6 +932,23 @@ ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb,
     return UA_STATUS_GOOD;
 }
 
+ua_status ua_client_reconnect(ua_client *c, ua_client_done_cb cb, void *ud)
+{
+    if (c->deleted || c->disconnecting ||
+        (c->state != UA_CLIENT_CONNECTED && c->state != UA_CLIENT_BROKEN))
+        return UA_STATUS_BADNOTCONNECTED;
+    if (c->reconnect_cb)
+        return UA_STATUS_BADINVALIDSTATE;
+    c->reconnect_cb = cb;
+    c->reconnect_ud = ud;
+    if (c->state == UA_CLIENT_CONNECTED && c->channel) {
+        log_info("reconnecting to %s on request", c->url);
+        c->backoff_ms = 0;
+        ua_channel_close(c->channel); /* -> Broken -> reconnect at once */
+    }
+    return UA_STATUS_GOOD;
+}
+
 static void disconnect_done(ua_client *c)
 {
     c->disconnecting = false;
@@ -928,6 +956,7 @@ static void disconnect_done(ua_client *c)
     c->reconnecting = false;
     clear_session(c);
     set_state(c, UA_CLIENT_DISCONNECTED, UA_STATUS_GOOD);
+    finish_reconnect_request(c, UA_STATUS_BADCONNECTIONCLOSED);
     ua_client_done_cb cb = c->disconnect_cb;
     c->disconnect_cb = NULL;
     if (cb)
@@ -1027,6 +1056,7 @@ void ua_client_delete(ua_client *c)
      * delete the client a second time. */
     c->deleted = true;
     fail_all(c, UA_STATUS_BADSHUTDOWN);
+    finish_reconnect_request(c, UA_STATUS_BADSHUTDOWN);
     if (c->channel) {
         ua_channel_delete(c->channel);
         c->channel = NULL;

@@ -93,6 +93,13 @@ ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb,
  *  did not answer CloseSession). */
 ua_status ua_client_disconnect(ua_client *c, ua_client_done_cb cb, void *ud);
 
+/** Drops the connection and establishes it again (re-activating the
+ *  session, or creating a new one when the server forgot it); cb fires
+ *  once with Good when connected again, or BadConnectionClosed when the
+ *  client is disconnected first. Returns Good (cb follows),
+ *  BadNotConnected or BadInvalidState (a reconnect is already waiting). */
+ua_status ua_client_reconnect(ua_client *c, ua_client_done_cb cb, void *ud);
+
 /** Frees the client. Outstanding requests' callbacks fire with BadShutdown
  *  before this returns; no other callback fires after it. */
 void ua_client_delete(ua_client *c);

@@ -46,6 +46,8 @@ struct ua_client {
     /* connect / disconnect / reconnect */
     ua_client_done_cb connect_cb;
     void *connect_ud;
+    ua_client_done_cb reconnect_cb; /* ua_client_reconnect waiting */
+    void *reconnect_ud;
     ua_client_done_cb disconnect_cb;
     void *disconnect_ud;
     bool disconnecting;
