@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <uv.h>
 
+#include "daemon_cache.h"
 #include "daemon_config.h"
 #include "ipc_server.h"
 #include "session_config.h"
@@ -28,6 +29,7 @@ typedef struct osmd {
     uv_loop_t *loop;
     daemon_config cfg;
     ipc_server *ipc;
+    dcache *cache; /* NULL with --cache-driver none */
     dsession *head, *tail;
     size_t count;
     uv_timer_t cleanup_timer;
@@ -70,6 +72,7 @@ json_t *query_method_names(void);
  *  includeSubtypes, nodeClasses) into *bd; on error replies and returns -1. */
 int query_browse_description(ipc_request *req, json_t *params, ua_BrowseDescription *bd);
 void query_browse_recursive(osmd *d, dsession *s, ipc_request *req, json_t *params);
-void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *params);
+/* cache_key: owned, NULL = do not cache the answer. */
+void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *params, char *cache_key);
 
 #endif

@@ -204,6 +204,15 @@ int main(int argc, char **argv)
         daemon_config_clear(&d.cfg);
         return 1;
     }
+    int cache_failed = 0;
+    d.cache = dcache_new(d.cfg.cache_driver, d.cfg.cache_path, d.cfg.cache_ttl_s, err, sizeof(err),
+                         &cache_failed);
+    if (cache_failed) {
+        fprintf(stderr, "opcua-session-manager: %s\n", err);
+        unlink(d.pid_path);
+        daemon_config_clear(&d.cfg);
+        return 1;
+    }
     uv_loop_t loop;
     uv_loop_init(&loop);
     d.loop = &loop;
@@ -246,6 +255,7 @@ int main(int argc, char **argv)
     uv_walk(&loop, walk_close, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
+    dcache_free(d.cache);
     daemon_config_clear(&d.cfg);
     if (logf)
         fclose(logf);

@@ -313,9 +313,18 @@ void query_browse_recursive(osmd *d, dsession *s, ipc_request *req, json_t *para
 /* ---- resolveNodeId -------------------------------------------------------------- */
 
 typedef struct pctx {
+    osmd *d;
     ipc_request *req;
     char *path;
+    char *cache_key; /* owned; NULL = not cached */
 } pctx;
+
+static void pctx_free(pctx *p)
+{
+    free(p->path);
+    free(p->cache_key);
+    free(p);
+}
 
 static void on_resolved(ua_client *c, ua_status st, void *resp, void *ud)
 {
@@ -327,9 +336,11 @@ static void on_resolved(ua_client *c, ua_status st, void *resp, void *ud)
     if (st == UA_STATUS_GOOD && r && r->resultsSize == 1) {
         const ua_BrowsePathResult *res = &r->results[0];
         if (!UA_STATUS_IS_BAD(res->statusCode) && res->targetsSize > 0) {
-            reply_ok(p->req, wire_from_nodeid(&res->targets[0].targetId.node_id));
-            free(p->path);
-            free(p);
+            json_t *id = wire_from_nodeid(&res->targets[0].targetId.node_id);
+            if (p->cache_key && id)
+                dcache_put(p->d->cache, p->cache_key, id);
+            reply_ok(p->req, id);
+            pctx_free(p);
             return;
         }
         st = UA_STATUS_IS_BAD(res->statusCode) ? res->statusCode : UA_STATUS_BADNOMATCH;
@@ -337,8 +348,7 @@ static void on_resolved(ua_client *c, ua_status st, void *resp, void *ud)
     char what[700];
     snprintf(what, sizeof(what), "Failed to resolve path \"%.500s\"", p->path);
     reply_status(p->req, st != UA_STATUS_GOOD ? st : UA_STATUS_BADUNEXPECTEDERROR, what);
-    free(p->path);
-    free(p);
+    pctx_free(p);
 }
 
 /* True for strings in NodeId syntax: ^(ns=\d+;)?[isgb]= */
@@ -398,15 +408,15 @@ static int build_path(const char *path, ua_BrowsePath *bp)
     return 0;
 }
 
-void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *params)
+void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *params, char *cache_key)
 {
-    (void)d;
     json_t *pj = param(params, 0);
     const char *path = json_is_string(pj) ? json_string_value(pj) : "";
     json_t *start = param(params, 1);
     char msg[700];
     if (!start && (looks_like_nodeid(path) || !strchr(path, '/'))) {
         ua_NodeId id;
+        free(cache_key); /* parsed locally: nothing to cache */
         if (ua_nodeid_parse(&id, path, strlen(path)) != UA_STATUS_GOOD) {
             snprintf(msg, sizeof(msg), "Invalid NodeId format: %.500s", path);
             reply_error(req, "InvalidNodeIdException", msg);
@@ -422,6 +432,7 @@ void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *param
         wire_error err;
         wire_error_init(&err, "startingNodeId");
         if (wire_to_nodeid(start, &bp.startingNode, &err) != 0) {
+            free(cache_key);
             reply_error(req, err.type ? err.type : "TypeError", err.message);
             return;
         }
@@ -429,10 +440,15 @@ void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *param
         bp.startingNode = ua_nodeid_numeric(0, UA_NS0_ROOTFOLDER);
     }
     pctx *p = calloc(1, sizeof(*p));
+    if (p) {
+        p->cache_key = cache_key;
+        p->d = d;
+    } else {
+        free(cache_key);
+    }
     if (!p || !(p->path = strdup(path)) || build_path(path, &bp) != 0) {
         if (p)
-            free(p->path);
-        free(p);
+            pctx_free(p);
         ua_clear(&bp, UA_TYPE_BROWSEPATH);
         reply_error(req, "Exception", "out of memory");
         return;
@@ -447,7 +463,6 @@ void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *param
     if (st != UA_STATUS_GOOD) {
         snprintf(msg, sizeof(msg), "Failed to resolve path \"%.500s\"", path);
         reply_status(req, st, msg);
-        free(p->path);
-        free(p);
+        pctx_free(p);
     }
 }

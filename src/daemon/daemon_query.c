@@ -88,6 +88,7 @@ typedef struct qctx {
     json_t *acc;          /* browseAll: references so far */
     dsession *s;
     char session_id[33];
+    char *cache_key; /* owned: store the answer under it */
 } qctx;
 
 static qctx *qctx_new(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
@@ -106,6 +107,7 @@ static qctx *qctx_new(osmd *d, dsession *s, ipc_request *req, const char *method
 
 static void qctx_free(qctx *q)
 {
+    free(q->cache_key);
     json_decref(q->params);
     json_decref(q->acc);
     free(q);
@@ -144,6 +146,14 @@ static void submit_failed(qctx *q, ua_status st)
     qctx_free(q);
 }
 
+/* Answers with data, keeping a copy in the cache when the call is cacheable. */
+static void reply_cached(qctx *q, json_t *data)
+{
+    if (q->cache_key && data)
+        dcache_put(q->d->cache, q->cache_key, data);
+    reply_ok(q->req, data);
+}
+
 /* ---- read ------------------------------------------------------------------ */
 
 static void on_read(ua_client *c, ua_status st, void *resp, void *ud)
@@ -156,7 +166,7 @@ static void on_read(ua_client *c, ua_status st, void *resp, void *ud)
             if (r->resultsSize != 1)
                 reply_error(q->req, "ServiceException", "read: the server returned no result");
             else
-                reply_ok(q->req, wire_from_data_value(&r->results[0]));
+                reply_cached(q, wire_from_data_value(&r->results[0]));
         } else {
             reply_ok(q->req, wire_from_data_values(r->results, r->resultsSize));
         }
@@ -349,14 +359,14 @@ static void on_browse(ua_client *c, ua_status st, void *resp, void *ud)
             browse_next(q, c, &br->continuationPoint);
             return;
         }
-        reply_ok(q->req, json_incref(q->acc));
+        reply_cached(q, json_incref(q->acc));
         qctx_free(q);
         return;
     }
     if (q->with_cp) {
         reply_ok(q->req, wire_from_browse_result(br));
     } else {
-        reply_ok(q->req, wire_from_references(br->references, br->referencesSize));
+        reply_cached(q, wire_from_references(br->references, br->referencesSize));
         if (br->continuationPoint.length)
             release_cp(c, &br->continuationPoint); /* the reference leaks it */
     }
@@ -493,7 +503,7 @@ static void on_endpoints(ua_client *c, ua_status st, void *resp, void *ud)
         json_t *a = json_array();
         for (size_t i = 0; i < r->endpointsSize; i++)
             json_array_append_new(a, wire_from_endpoint_description(&r->endpoints[i]));
-        reply_ok(q->req, a);
+        reply_cached(q, a);
     }
     qctx_free(q);
 }
@@ -784,9 +794,23 @@ static bool local_getter(qctx *q, dsession *s)
     else if (strcmp(m, "getServerMaxNodesPerWrite") == 0)
         v = lim->known && lim->max_nodes_per_write ? json_integer(lim->max_nodes_per_write)
                                                    : json_null();
-    else if (strcmp(m, "invalidateCache") == 0 || strcmp(m, "flushCache") == 0)
-        v = json_null(); /* nothing is cached yet */
-    else if (strcmp(m, "getTrustStore") == 0 || strcmp(m, "getTrustPolicy") == 0) {
+    else if (strcmp(m, "flushCache") == 0) {
+        dcache_flush(q->d->cache);
+        v = json_null();
+    } else if (strcmp(m, "invalidateCache") == 0) {
+        wire_error err;
+        ua_NodeId id;
+        wire_error_init(&err, "nodeId");
+        if (wire_to_nodeid(param(q->params, 0), &id, &err) != 0) {
+            reply_wire_error(q->req, &err);
+            return true;
+        }
+        json_t *canon = wire_from_nodeid(&id);
+        dcache_invalidate_node(q->d->cache, canon);
+        json_decref(canon);
+        ua_clear(&id, UA_BUILTIN(UA_KIND_NODEID));
+        v = json_null();
+    } else if (strcmp(m, "getTrustStore") == 0 || strcmp(m, "getTrustPolicy") == 0) {
         bool set = strcmp(m, "getTrustStore") == 0 ? s->settings.trust_store_path != NULL
                                                    : s->settings.trust_policy != NULL;
         if (set) {
@@ -804,6 +828,63 @@ static bool local_getter(qctx *q, dsession *s)
     return true;
 }
 
+/* daemon.md §12: which calls are cached, and whether this one may use it
+ * (useCache / refresh). A hit answers at once; otherwise q->cache_key is
+ * set so the answer is stored. */
+static bool cache_lookup(qctx *q, dsession *s)
+{
+    if (!q->d->cache)
+        return false;
+    const char *m = q->method;
+    size_t flag_at;
+    bool flag_means_use = true; /* useCache (true = use) or refresh (true = bypass) */
+    if (strcmp(m, "browse") == 0 || strcmp(m, "browseAll") == 0)
+        flag_at = 5;
+    else if (strcmp(m, "resolveNodeId") == 0)
+        flag_at = 2;
+    else if (strcmp(m, "getEndpoints") == 0)
+        flag_at = 1;
+    else if (strcmp(m, "read") == 0 && s->settings.read_metadata_cache) {
+        json_t *attr = param(q->params, 1);
+        if (!attr || (json_is_integer(attr) && json_integer_value(attr) == 13))
+            return false; /* values are never cached */
+        flag_at = 2;
+        flag_means_use = false;
+    } else {
+        return false;
+    }
+    json_t *flag = param(q->params, flag_at);
+    if (flag && json_is_true(flag) != flag_means_use)
+        return false;
+    /* Key: the node in canonical form, then the other parameters. */
+    json_t *node = NULL;
+    json_t *first = param(q->params, 0);
+    if (first && !json_is_string(first)) {
+        ua_NodeId id;
+        wire_error err;
+        wire_error_init(&err, "nodeId");
+        if (wire_to_nodeid(first, &id, &err) != 0)
+            return false; /* the method reports the error */
+        node = wire_from_nodeid(&id);
+        ua_clear(&id, UA_BUILTIN(UA_KIND_NODEID));
+    } else if (first) {
+        node = json_incref(first);
+    }
+    json_t *rest = json_array();
+    for (size_t i = 1; i < json_array_size(q->params); i++)
+        if (i != flag_at)
+            json_array_append(rest, json_array_get(q->params, i));
+    q->cache_key = dcache_key(s->endpoint_url, m, node, rest);
+    json_decref(node);
+    json_decref(rest);
+    json_t *hit = q->cache_key ? dcache_get(q->d->cache, q->cache_key) : NULL;
+    if (!hit)
+        return false;
+    reply_ok(q->req, hit);
+    qctx_free(q);
+    return true;
+}
+
 void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
 {
     qctx *q = qctx_new(d, s, req, method, params);
@@ -815,6 +896,8 @@ void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_
         qctx_free(q);
         return;
     }
+    if (cache_lookup(q, s))
+        return;
     ua_client *c = s->client;
     if (strcmp(method, "read") == 0)
         q_read(q, c);
@@ -842,7 +925,8 @@ void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_
         query_browse_recursive(d, s, req, params);
         qctx_free(q);
     } else if (strcmp(method, "resolveNodeId") == 0) {
-        query_resolve_node_id(d, s, req, params);
+        query_resolve_node_id(d, s, req, params, q->cache_key);
+        q->cache_key = NULL; /* taken */
         qctx_free(q);
     } else {
         char msg[160];

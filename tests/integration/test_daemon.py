@@ -946,6 +946,49 @@ def group_expiry():
             d.stop()
 
 
+def group_file_cache():
+    d = None
+    cache_dir = tempfile.mkdtemp(prefix="osm-cache-")
+    try:
+        def files():
+            return sorted(f for f in os.listdir(cache_dir) if f.endswith(".json"))
+
+        def run():
+            nonlocal d
+            d, addr = start_unix("cache.sock", ["--cache-driver", "file", "--cache-path", cache_dir])
+            sid = ok(req(addr, {"command": "open", "endpointUrl": FIXTURE_URL}, timeout=20)[0])["sessionId"]
+
+            def q(method, params):
+                return ok(req(addr, {"command": "query", "sessionId": sid, "method": method,
+                                     "params": params}, timeout=20)[0])
+            objects = {"ns": 0, "id": 85, "type": "numeric"}
+            first = q("browse", [objects])
+            expect(len(files()) == 1, "after one browse: %d cache files" % len(files()))
+            again = q("browse", [{"id": 85}])  # same node, other spelling
+            expect(again == first and len(files()) == 1, "second browse not served from the cache")
+            q("browse", [objects, 0, None, True, [], False])  # useCache false
+            expect(len(files()) == 1, "useCache=false stored an entry")
+            expect(q("invalidateCache", [objects]) is None, "invalidateCache not null")
+            expect(len(files()) == 0, "invalidateCache left %d files" % len(files()))
+            q("getEndpoints", [FIXTURE_URL])
+            q("resolveNodeId", ["/Objects/Server"])
+            expect(len(files()) == 2, "getEndpoints + resolveNodeId: %d files" % len(files()))
+            expect(q("flushCache", []) is None, "flushCache not null")
+            expect(len(files()) == 0, "flushCache left %d files" % len(files()))
+        check("cache.file_driver", run)
+
+        def refused():
+            rc, _, err_text = run_cli(["--socket", "unix://" + new_sock_path("nocache.sock"),
+                                       "--cache-driver", "file"])
+            expect(rc != 0, "--cache-driver file without --cache-path exited 0")
+            expect("--cache-path" in err_text, "no message naming --cache-path: %s" % short(err_text))
+        check("cache.file_driver_needs_path", refused)
+    finally:
+        if d:
+            d.stop()
+        shutil.rmtree(cache_dir, ignore_errors=True)
+
+
 # ================================================================ query
 
 def group_query(addr, sid):
@@ -1264,6 +1307,7 @@ def main():
         group_cli()
         group_max_sessions()
         group_expiry()
+        group_file_cache()
     except HardTimeout as e:
         print("FAIL harness: %s" % e, flush=True)
         RESULTS["failed"] += 1
