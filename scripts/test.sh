@@ -33,6 +33,30 @@ cmake -S . -B build -DOSM_WERROR=ON >/dev/null
 cmake --build build -j2
 run_ctest "tests" build
 
+# The external protocol conformance suite, when it sits beside this checkout:
+# the groups of it that the daemon implements so far.
+conformance=../shared/conformance/run
+if [ -x "$conformance" ]; then
+  echo "== protocol conformance suite (implemented groups)"
+  only='framing.*,transport.*,sessions.*,errors.*,shutdown.*'
+  only+=',auth.missing_token,auth.wrong_token,auth.non_string_token,auth.every_command_needs_token'
+  only+=',auth.frame_errors_before_auth,auth.token_file,auth.token_flag,auth.priority_env_file_flag'
+  only+=',auth.token_file_missing_fatal,auth.token_file_empty_fatal,auth.no_token_configured'
+  only+=',query.read*,query.write*,query.browse*,query.translateBrowsePaths,query.resolveNodeId'
+  only+=',query.call*,query.getEndpoints,query.local_getters,query.getters_follow_config'
+  only+=',query.forbidden_methods,wire.describe_unknown_session,wire.invoke_unknown_method'
+  only+=',wire.invoke_unknown_session,wire.invoke_invalid_argument'
+  if "$conformance" --daemon build/opcua-session-manager --ipc-timeout-flag=--ipc-timeout \
+       --only "$only" > build/conformance.log 2>&1; then
+    tail -n 1 build/conformance.log
+    passed=$((passed + 1))
+  else
+    grep -E '^(FAIL|ERROR)' build/conformance.log || tail -n 20 build/conformance.log
+    echo "conformance: FAILED"
+    failed=$((failed + 1))
+  fi
+fi
+
 if [ $quick -eq 0 ]; then
   echo "== build with ASan+UBSan"
   cmake -S . -B build-asan -DOSM_SANITIZE=ON -DOSM_WERROR=ON >/dev/null
