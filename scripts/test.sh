@@ -44,8 +44,7 @@ if [ -x "$conformance" ]; then
   only+=',auth.token_file_missing_fatal,auth.token_file_empty_fatal,auth.no_token_configured'
   only+=',query.read*,query.write*,query.browse*,query.translateBrowsePaths,query.resolveNodeId'
   only+=',query.call*,query.getEndpoints,query.local_getters,query.getters_follow_config'
-  only+=',query.forbidden_methods,wire.describe_unknown_session,wire.invoke_unknown_method'
-  only+=',wire.invoke_unknown_session,wire.invoke_invalid_argument'
+  only+=',query.forbidden_methods,wire.*,auth.right_token_every_command'
   if "$conformance" --daemon build/opcua-session-manager --ipc-timeout-flag=--ipc-timeout \
        --only "$only" > build/conformance.log 2>&1; then
     tail -n 1 build/conformance.log

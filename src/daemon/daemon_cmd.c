@@ -14,6 +14,7 @@
 #include "ipc_errors.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
+#include "wire.h"
 
 double daemon_now(void)
 {
@@ -419,11 +420,11 @@ static void cmd_describe(osmd *d, ipc_request *req, json_t *request)
     }
     s->last_used = daemon_now();
     json_t *data = json_object();
-    json_object_set_new(data, "methods", query_method_names());
+    json_object_set_new(data, "methods", invoke_method_names());
     json_object_set_new(data, "modules", json_array());
     json_object_set_new(data, "wireClasses", json_array());
     json_object_set_new(data, "enumClasses", json_array());
-    json_object_set_new(data, "wireTypeIds", json_array());
+    json_object_set_new(data, "wireTypeIds", wire_tagged_type_ids());
     reply_ok(req, data);
 }
 
@@ -448,11 +449,25 @@ static void cmd_invoke(osmd *d, ipc_request *req, json_t *request)
         return;
     }
     s->last_used = daemon_now();
-    char msg[600];
-    snprintf(msg, sizeof(msg),
-             "Method \"%.400s\" is not registered on the client for this session.",
-             json_string_value(m));
-    reply_named(req, IPC_ERR_UNKNOWN_METHOD, msg);
+    const char *method = json_string_value(m);
+    if (!invoke_method_known(method)) {
+        char msg[600];
+        snprintf(msg, sizeof(msg),
+                 "Method \"%.400s\" is not registered on the client for this session.", method);
+        reply_named(req, IPC_ERR_UNKNOWN_METHOD, msg);
+        return;
+    }
+    wire_error err;
+    wire_error_init(&err, "args");
+    json_t *empty = json_array();
+    json_t *params = wire_tagged_to_query(args ? args : empty, &err, 0);
+    json_decref(empty);
+    if (!params) {
+        reply_error(req, err.type ? err.type : "EncodingException", err.message);
+        return;
+    }
+    invoke_run(d, s, req, method, params);
+    json_decref(params);
 }
 
 static void cmd_query(osmd *d, ipc_request *req, json_t *request)

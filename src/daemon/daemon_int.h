@@ -66,6 +66,10 @@ void reply_status(ipc_request *req, ua_status st, const char *what);
 
 /* ---- query ------------------------------------------------------------ */
 bool query_method_allowed(const char *method);
+bool invoke_method_known(const char *method);
+json_t *invoke_method_names(void);
+/** invoke: params already converted from the tagged form. */
+void invoke_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params);
 void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params);
 json_t *query_method_names(void);
 /** Decodes browse's params (nodeId, direction, referenceTypeId,

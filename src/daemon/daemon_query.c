@@ -89,6 +89,7 @@ typedef struct qctx {
     dsession *s;
     char session_id[33];
     char *cache_key; /* owned: store the answer under it */
+    bool tagged;     /* invoke: tagged wire JSON, answer wrapped in {"data": ...} */
 } qctx;
 
 static qctx *qctx_new(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
@@ -149,9 +150,26 @@ static void submit_failed(qctx *q, ua_status st)
 /* Answers with data, keeping a copy in the cache when the call is cacheable. */
 static void reply_cached(qctx *q, json_t *data)
 {
+    if (q->tagged) { /* ipc-protocol.md §3.7: note the double data */
+        json_t *wrap = json_object();
+        json_object_set_new(wrap, "data", data ? data : json_null());
+        reply_ok(q->req, wrap);
+        return;
+    }
     if (q->cache_key && data)
         dcache_put(q->d->cache, q->cache_key, data);
     reply_ok(q->req, data);
+}
+
+/* Array of DataValues in the shape the call asked for. */
+static json_t *data_values(qctx *q, const ua_DataValue *dvs, size_t n)
+{
+    if (!q->tagged)
+        return wire_from_data_values(dvs, n);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, wire_tagged_data_value(&dvs[i]));
+    return a;
 }
 
 /* ---- read ------------------------------------------------------------------ */
@@ -166,9 +184,10 @@ static void on_read(ua_client *c, ua_status st, void *resp, void *ud)
             if (r->resultsSize != 1)
                 reply_error(q->req, "ServiceException", "read: the server returned no result");
             else
-                reply_cached(q, wire_from_data_value(&r->results[0]));
+                reply_cached(q, q->tagged ? wire_tagged_data_value(&r->results[0])
+                                          : wire_from_data_value(&r->results[0]));
         } else {
-            reply_ok(q->req, wire_from_data_values(r->results, r->resultsSize));
+            reply_cached(q, data_values(q, r->results, r->resultsSize));
         }
     }
     qctx_free(q);
@@ -340,9 +359,15 @@ static void on_browse(ua_client *c, ua_status st, void *resp, void *ud)
         if (is_next) {
             /* query-methods.md: an unknown or released point is no error. */
             json_t *data = json_object();
-            json_object_set_new(data, "references", json_array());
-            json_object_set_new(data, "continuationPoint", json_null());
-            reply_ok(q->req, data);
+            if (q->tagged) {
+                json_object_set_new(data, "__t", json_string("BrowseResultSet"));
+                json_object_set_new(data, "refs", json_array());
+                json_object_set_new(data, "cpB64", json_null());
+            } else {
+                json_object_set_new(data, "references", json_array());
+                json_object_set_new(data, "continuationPoint", json_null());
+            }
+            reply_cached(q, data);
         } else {
             char what[96];
             snprintf(what, sizeof(what), "%s failed", q->method);
@@ -352,7 +377,8 @@ static void on_browse(ua_client *c, ua_status st, void *resp, void *ud)
         return;
     }
     if (q->acc) { /* browseAll: follow the continuation points */
-        json_t *refs = wire_from_references(br->references, br->referencesSize);
+        json_t *refs = q->tagged ? wire_tagged_references(br->references, br->referencesSize)
+                                 : wire_from_references(br->references, br->referencesSize);
         json_array_extend(q->acc, refs);
         json_decref(refs);
         if (br->continuationPoint.length) {
@@ -364,9 +390,10 @@ static void on_browse(ua_client *c, ua_status st, void *resp, void *ud)
         return;
     }
     if (q->with_cp) {
-        reply_ok(q->req, wire_from_browse_result(br));
+        reply_cached(q, q->tagged ? wire_tagged_browse_result(br) : wire_from_browse_result(br));
     } else {
-        reply_cached(q, wire_from_references(br->references, br->referencesSize));
+        reply_cached(q, q->tagged ? wire_tagged_references(br->references, br->referencesSize)
+                                  : wire_from_references(br->references, br->referencesSize));
         if (br->continuationPoint.length)
             release_cp(c, &br->continuationPoint); /* the reference leaks it */
     }
@@ -425,8 +452,9 @@ static void on_translate(ua_client *c, ua_status st, void *resp, void *ud)
         ua_TranslateBrowsePathsToNodeIdsResponse *r = resp;
         json_t *a = json_array();
         for (size_t i = 0; i < r->resultsSize; i++)
-            json_array_append_new(a, wire_from_browse_path_result(&r->results[i]));
-        reply_ok(q->req, a);
+            json_array_append_new(a, q->tagged ? wire_tagged_browse_path_result(&r->results[i])
+                                               : wire_from_browse_path_result(&r->results[i]));
+        reply_cached(q, a);
     }
     qctx_free(q);
 }
@@ -458,7 +486,8 @@ static void on_call(ua_client *c, ua_status st, void *resp, void *ud)
         if (r->resultsSize != 1)
             reply_error(q->req, "ServiceException", "call: the server returned no result");
         else
-            reply_ok(q->req, wire_from_call_result(&r->results[0]));
+            reply_cached(q, q->tagged ? wire_tagged_call_result(&r->results[0])
+                                      : wire_from_call_result(&r->results[0]));
     }
     qctx_free(q);
 }
@@ -502,7 +531,8 @@ static void on_endpoints(ua_client *c, ua_status st, void *resp, void *ud)
         ua_GetEndpointsResponse *r = resp;
         json_t *a = json_array();
         for (size_t i = 0; i < r->endpointsSize; i++)
-            json_array_append_new(a, wire_from_endpoint_description(&r->endpoints[i]));
+            json_array_append_new(a, q->tagged ? wire_tagged_endpoint(&r->endpoints[i])
+                                               : wire_from_endpoint_description(&r->endpoints[i]));
         reply_cached(q, a);
     }
     qctx_free(q);
@@ -542,9 +572,9 @@ static void on_written(ua_client *c, ua_status st, void *resp, void *ud)
     if (!failed(w->q, st, resp)) {
         ua_WriteResponse *r = resp;
         if (w->multi)
-            reply_ok(w->q->req, wire_from_status_codes(r->results, r->resultsSize));
+            reply_cached(w->q, wire_from_status_codes(r->results, r->resultsSize));
         else if (r->resultsSize == 1)
-            reply_ok(w->q->req, json_integer(r->results[0]));
+            reply_cached(w->q, json_integer(r->results[0]));
         else
             reply_error(w->q->req, "ServiceException", "write: the server returned no result");
     }
@@ -766,6 +796,162 @@ static void q_trust(qctx *q, dsession *s)
                 "is not used yet");
 }
 
+/* ---- server information (invoke only) ----------------------------------------- */
+
+static void on_build_info(ua_client *c, ua_status st, void *resp, void *ud)
+{
+    qctx *q = ud;
+    (void)c;
+    if (failed(q, st, resp)) {
+        qctx_free(q);
+        return;
+    }
+    ua_ReadResponse *r = resp;
+    const ua_DataValue *dv = r->resultsSize == 1 ? &r->results[0] : NULL;
+    const ua_Variant *v = dv && dv->has_value ? &dv->value : NULL;
+    if (strcmp(q->method, "getServerBuildInfo") == 0) {
+        const ua_ExtensionObject *eo =
+            v && v->type && v->type->kind == UA_KIND_EXTENSIONOBJECT && !v->is_array ? v->data
+                                                                                     : NULL;
+        if (!eo || eo->encoding != UA_EXTOBJ_DECODED || eo->type != UA_TYPE_BUILDINFO) {
+            reply_error(q->req, "ServiceException", "the server's BuildInfo is not readable");
+        } else {
+            reply_cached(q, wire_tagged_build_info(eo->data));
+        }
+    } else if (!v || !v->type || v->is_array) {
+        reply_cached(q, json_null());
+    } else if (v->type->kind == UA_KIND_DATETIME) {
+        reply_cached(q, wire_tagged_datetime(*(ua_DateTime *)v->data));
+    } else {
+        reply_cached(q, wire_from_value(v->data, v->type));
+    }
+    qctx_free(q);
+}
+
+static void q_server_info(qctx *q, ua_client *c)
+{
+    static const struct {
+        const char *method;
+        uint32_t node;
+    } map[] = {
+        {"getServerBuildInfo", UA_NS0_SERVER_SERVERSTATUS_BUILDINFO},
+        {"getServerProductName", UA_NS0_SERVER_SERVERSTATUS_BUILDINFO_PRODUCTNAME},
+        {"getServerManufacturerName", UA_NS0_SERVER_SERVERSTATUS_BUILDINFO_MANUFACTURERNAME},
+        {"getServerSoftwareVersion", UA_NS0_SERVER_SERVERSTATUS_BUILDINFO_SOFTWAREVERSION},
+        {"getServerBuildNumber", UA_NS0_SERVER_SERVERSTATUS_BUILDINFO_BUILDNUMBER},
+        {"getServerBuildDate", UA_NS0_SERVER_SERVERSTATUS_BUILDINFO_BUILDDATE},
+    };
+    uint32_t node = 0;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i].method, q->method) == 0)
+            node = map[i].node;
+    ua_ReadValueId id;
+    ua_init(&id, UA_TYPE_READVALUEID);
+    id.nodeId = ua_nodeid_numeric(0, node);
+    id.attributeId = UA_ATTRIBUTEID_VALUE;
+    ua_ReadRequest req;
+    ua_init(&req, UA_TYPE_READREQUEST);
+    req.nodesToRead = &id;
+    req.nodesToReadSize = 1;
+    ua_status st = ua_client_read(c, &req, on_build_info, q);
+    if (st != UA_STATUS_GOOD)
+        submit_failed(q, st);
+}
+
+/* The methods invoke knows (describe.methods): the client's module methods,
+ * without the local getters. */
+static const char *const invoke_methods[] = {
+    "read",
+    "readMulti",
+    "write",
+    "writeMulti",
+    "call",
+    "browse",
+    "browseAll",
+    "browseRecursive",
+    "browseWithContinuation",
+    "browseNext",
+    "getEndpoints",
+    "createSubscription",
+    "createMonitoredItems",
+    "createEventMonitoredItem",
+    "deleteMonitoredItems",
+    "modifyMonitoredItems",
+    "setTriggering",
+    "deleteSubscription",
+    "publish",
+    "republish",
+    "transferSubscriptions",
+    "historyReadRaw",
+    "historyReadProcessed",
+    "historyReadAtTime",
+    "translateBrowsePaths",
+    "resolveNodeId",
+    "getServerProductName",
+    "getServerManufacturerName",
+    "getServerSoftwareVersion",
+    "getServerBuildNumber",
+    "getServerBuildDate",
+    "getServerBuildInfo",
+    "discoverDataTypes",
+    NULL,
+};
+
+bool invoke_method_known(const char *method)
+{
+    for (const char *const *m = invoke_methods; *m; m++)
+        if (strcmp(*m, method) == 0)
+            return true;
+    return false;
+}
+
+json_t *invoke_method_names(void)
+{
+    json_t *a = json_array();
+    for (const char *const *m = invoke_methods; *m; m++)
+        json_array_append_new(a, json_string(*m));
+    return a;
+}
+
+void invoke_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+{
+    qctx *q = qctx_new(d, s, req, method, params);
+    if (!q) {
+        reply_error(req, "Exception", "out of memory");
+        return;
+    }
+    q->tagged = true;
+    ua_client *c = s->client;
+    if (strcmp(method, "read") == 0)
+        q_read(q, c);
+    else if (strcmp(method, "readMulti") == 0)
+        q_read_multi(q, c);
+    else if (strcmp(method, "browse") == 0 || strcmp(method, "browseWithContinuation") == 0 ||
+             strcmp(method, "browseAll") == 0)
+        q_browse(q, c);
+    else if (strcmp(method, "browseNext") == 0)
+        q_browse_next(q, c);
+    else if (strcmp(method, "translateBrowsePaths") == 0)
+        q_translate(q, c);
+    else if (strcmp(method, "call") == 0)
+        q_call(q, c);
+    else if (strcmp(method, "getEndpoints") == 0)
+        q_get_endpoints(q, c);
+    else if (strcmp(method, "write") == 0 || strcmp(method, "writeMulti") == 0)
+        q_write(q, c, s);
+    else if (strncmp(method, "getServer", 9) == 0)
+        q_server_info(q, c);
+    else {
+        char msg[160];
+        snprintf(msg, sizeof(msg),
+                 "%s is not available through invoke in this daemon version; "
+                 "use query",
+                 method);
+        reply_error(req, "ServiceUnsupportedException", msg);
+        qctx_free(q);
+    }
+}
+
 /* ---- local getters ------------------------------------------------------------ */
 
 static bool local_getter(qctx *q, dsession *s)
@@ -833,7 +1019,7 @@ static bool local_getter(qctx *q, dsession *s)
  * set so the answer is stored. */
 static bool cache_lookup(qctx *q, dsession *s)
 {
-    if (!q->d->cache)
+    if (!q->d->cache || q->tagged)
         return false;
     const char *m = q->method;
     size_t flag_at;

@@ -323,4 +323,27 @@ void wire_write_items_delete(wire_write_item *items, size_t n);
 void wire_monitored_item_specs_delete(wire_monitored_item_spec *specs, size_t n);
 void wire_modify_specs_delete(wire_modify_spec *specs, size_t n);
 
+/* ---- tagged "wire" JSON of the invoke command (type-serialization.md §3) ---- */
+
+/** UA values as {"__t": "<TypeId>", ...} objects. All return owned. */
+json_t *wire_tagged_datetime(ua_DateTime t);
+json_t *wire_tagged_nodeid(const ua_NodeId *id);
+json_t *wire_tagged_variant(const ua_Variant *v);
+json_t *wire_tagged_data_value(const ua_DataValue *dv);
+json_t *wire_tagged_reference(const ua_ReferenceDescription *r);
+json_t *wire_tagged_references(const ua_ReferenceDescription *refs, size_t n);
+json_t *wire_tagged_browse_result(const ua_BrowseResult *br);
+json_t *wire_tagged_call_result(const ua_CallMethodResult *r);
+json_t *wire_tagged_endpoint(const ua_EndpointDescription *e);
+json_t *wire_tagged_browse_path_result(const ua_BrowsePathResult *r);
+json_t *wire_tagged_build_info(const ua_BuildInfo *b);
+/** The type ids describe lists in wireTypeIds (DateTime is reserved). */
+json_t *wire_tagged_type_ids(void);
+/** Converts tagged arguments (borrowed) into the query-path JSON the
+ *  parameter decoders take (NodeId "v" text -> NodeId object, Variant ->
+ *  {"type","value","dimensions"}, enums -> their value, ...). Returns owned,
+ *  or NULL with err set: EncodingException for an unknown or malformed
+ *  "__t", InvalidNodeIdException for a bad NodeId text. depth: pass 0. */
+json_t *wire_tagged_to_query(const json_t *j, wire_error *err, int depth);
+
 #endif

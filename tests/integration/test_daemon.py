@@ -1268,6 +1268,46 @@ def group_describe(addr, sid):
             "invalid_argument", 'invoke: "method" must be a non-empty string.')
     check("invoke.invalid_argument", invoke_bad_args)
 
+    def inv(method, args):
+        return req(addr, {"command": "invoke", "sessionId": sid, "method": method, "args": args},
+                   timeout=20)[0]
+
+    def wnode(text):
+        return {"__t": "NodeId", "v": text}
+
+    def invoke_tagged():
+        expect(sid is not None, "no session")
+        dv = ok(inv("read", [wnode("ns=1;s=Scalar.Int32")]))["data"]
+        expect(dv["__t"] == "DataValue" and dv["status"] == 0, "DataValue %s" % short(dv))
+        expect(dv["variant"] == {"__t": "Variant", "type": {"__t": "BuiltinType", "v": 6},
+                                 "value": -2000000000, "dims": None, "bytesB64": None},
+               "variant %s" % short(dv["variant"]))
+        ts = dv["serverTs"]
+        expect(ts["__t"] == "DateTime" and
+               re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", ts["v"]),
+               "serverTs %s" % short(ts))
+        bs = ok(inv("read", [wnode("ns=1;s=Scalar.ByteString")]))["data"]["variant"]
+        expect(bs["value"] is None and bs["bytesB64"] == "3q2+7w==", "ByteString %s" % short(bs))
+        dbl = {"__t": "Variant", "type": {"__t": "BuiltinType", "v": 11}, "value": 6,
+               "dims": None, "bytesB64": None}
+        cr = ok(inv("call", [wnode("ns=1;s=Methods"), wnode("ns=1;s=Methods.Multiply"),
+                             [dbl, dict(dbl, value=7)]]))["data"]
+        expect(cr["__t"] == "CallResult" and cr["output"][0]["value"] == 42, "call %s" % short(cr))
+        refs = ok(inv("browse", [wnode("i=85")]))["data"]
+        expect(any(r["browseName"] == {"__t": "QualifiedName", "ns": 1, "n": "Scalar"} for r in refs),
+               "browse i=85 lacks Scalar")
+        bi = ok(inv("getServerBuildInfo", []))["data"]
+        expect(bi["__t"] == "BuildInfo" and isinstance(bi["product"], str), "BuildInfo %s" % short(bi))
+        err(inv("read", [{"__t": "Nope"}]), "EncodingException", 'Unknown wire type id "Nope".')
+        err(inv("read", [{"__t": "NodeId", "ns": 1}]), "EncodingException")
+        err(inv("isConnected", []), "unknown_method")
+        d = ok(req(addr, {"command": "describe", "sessionId": sid})[0])
+        expect("getServerBuildInfo" in d["methods"] and "isConnected" not in d["methods"],
+               "describe.methods %s" % short(d["methods"]))
+        expect("NodeId" in d["wireTypeIds"] and "DateTime" not in d["wireTypeIds"],
+               "describe.wireTypeIds %s" % short(d["wireTypeIds"]))
+    check("invoke.tagged_wire", invoke_tagged)
+
 
 # ================================================================ main
 
