@@ -40,6 +40,6 @@ socket=${socket#unix://}
 cat <<EOT
 daemon socket: $socket   (Ctrl-C stops the daemon and the demo server)
 try, from another terminal:
-  python3 -c 'import socket,json,sys; s=socket.socket(socket.AF_UNIX); s.connect("$socket"); s.sendall(json.dumps({"command":"open","endpointUrl":"$server"}).encode()+b"\n"); print(s.recv(65536).decode())'
+  build/opcua-sm --socket "$socket" open "$server"
 EOT
 build/opcua-session-manager "${args[@]}"
