@@ -913,6 +913,9 @@ json_t *invoke_method_names(void)
     return a;
 }
 
+static bool run_common(qctx *q, dsession *s);
+static void reply_unsupported(qctx *q, const char *how);
+
 void invoke_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
 {
     qctx *q = qctx_new(d, s, req, method, params);
@@ -921,35 +924,12 @@ void invoke_run(osmd *d, dsession *s, ipc_request *req, const char *method, json
         return;
     }
     q->tagged = true;
-    ua_client *c = s->client;
-    if (strcmp(method, "read") == 0)
-        q_read(q, c);
-    else if (strcmp(method, "readMulti") == 0)
-        q_read_multi(q, c);
-    else if (strcmp(method, "browse") == 0 || strcmp(method, "browseWithContinuation") == 0 ||
-             strcmp(method, "browseAll") == 0)
-        q_browse(q, c);
-    else if (strcmp(method, "browseNext") == 0)
-        q_browse_next(q, c);
-    else if (strcmp(method, "translateBrowsePaths") == 0)
-        q_translate(q, c);
-    else if (strcmp(method, "call") == 0)
-        q_call(q, c);
-    else if (strcmp(method, "getEndpoints") == 0)
-        q_get_endpoints(q, c);
-    else if (strcmp(method, "write") == 0 || strcmp(method, "writeMulti") == 0)
-        q_write(q, c, s);
-    else if (strncmp(method, "getServer", 9) == 0)
-        q_server_info(q, c);
-    else {
-        char msg[160];
-        snprintf(msg, sizeof(msg),
-                 "%s is not available through invoke in this daemon version; "
-                 "use query",
-                 method);
-        reply_error(req, "ServiceUnsupportedException", msg);
-        qctx_free(q);
-    }
+    if (run_common(q, s))
+        return;
+    if (strncmp(method, "getServer", 9) == 0)
+        q_server_info(q, s->client);
+    else
+        reply_unsupported(q, "invoke of");
 }
 
 /* ---- local getters ------------------------------------------------------------ */
@@ -1071,6 +1051,42 @@ static bool cache_lookup(qctx *q, dsession *s)
     return true;
 }
 
+/* The methods query and invoke both serve (invoke answers in the tagged
+ * shapes). Returns false when method is not one of them. */
+static bool run_common(qctx *q, dsession *s)
+{
+    ua_client *c = s->client;
+    const char *m = q->method;
+    if (strcmp(m, "read") == 0)
+        q_read(q, c);
+    else if (strcmp(m, "readMulti") == 0)
+        q_read_multi(q, c);
+    else if (strcmp(m, "browse") == 0 || strcmp(m, "browseWithContinuation") == 0 ||
+             strcmp(m, "browseAll") == 0)
+        q_browse(q, c);
+    else if (strcmp(m, "browseNext") == 0)
+        q_browse_next(q, c);
+    else if (strcmp(m, "translateBrowsePaths") == 0)
+        q_translate(q, c);
+    else if (strcmp(m, "call") == 0)
+        q_call(q, c);
+    else if (strcmp(m, "getEndpoints") == 0)
+        q_get_endpoints(q, c);
+    else if (strcmp(m, "write") == 0 || strcmp(m, "writeMulti") == 0)
+        q_write(q, c, s);
+    else
+        return false;
+    return true;
+}
+
+static void reply_unsupported(qctx *q, const char *how)
+{
+    char msg[200];
+    snprintf(msg, sizeof(msg), "%s %s is not available in this daemon version", how, q->method);
+    reply_error(q->req, "ServiceUnsupportedException", msg);
+    qctx_free(q);
+}
+
 void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
 {
     qctx *q = qctx_new(d, s, req, method, params);
@@ -1082,29 +1098,12 @@ void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_
         qctx_free(q);
         return;
     }
-    if (cache_lookup(q, s))
+    if (cache_lookup(q, s) || run_common(q, s))
         return;
-    ua_client *c = s->client;
-    if (strcmp(method, "read") == 0)
-        q_read(q, c);
-    else if (strcmp(method, "readMulti") == 0)
-        q_read_multi(q, c);
-    else if (strcmp(method, "browse") == 0 || strcmp(method, "browseWithContinuation") == 0 ||
-             strcmp(method, "browseAll") == 0)
-        q_browse(q, c);
-    else if (strcmp(method, "browseNext") == 0)
-        q_browse_next(q, c);
-    else if (strcmp(method, "translateBrowsePaths") == 0)
-        q_translate(q, c);
-    else if (strcmp(method, "call") == 0)
-        q_call(q, c);
-    else if (strcmp(method, "getEndpoints") == 0)
-        q_get_endpoints(q, c);
-    else if (strcmp(method, "write") == 0 || strcmp(method, "writeMulti") == 0)
-        q_write(q, c, s);
-    else if (strcmp(method, "reconnect") == 0)
-        q_reconnect(q, c);
-    else if (strcmp(method, "trustCertificate") == 0 || strcmp(method, "untrustCertificate") == 0) {
+    if (strcmp(method, "reconnect") == 0) {
+        q_reconnect(q, s->client);
+    } else if (strcmp(method, "trustCertificate") == 0 ||
+               strcmp(method, "untrustCertificate") == 0) {
         q_trust(q, s);
         qctx_free(q);
     } else if (strcmp(method, "browseRecursive") == 0) {
@@ -1115,10 +1114,6 @@ void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_
         q->cache_key = NULL; /* taken */
         qctx_free(q);
     } else {
-        char msg[160];
-        snprintf(msg, sizeof(msg), "query method %s is not available in this daemon version",
-                 method);
-        reply_error(req, "ServiceUnsupportedException", msg);
-        qctx_free(q);
+        reply_unsupported(q, "query method");
     }
 }
