@@ -187,11 +187,34 @@ static void cmd_list(osmd *d, ipc_request *req)
 
 /* ---- open --------------------------------------------------------------------- */
 
+/* An open still connecting. Opens with the same reuse key that arrive
+ * meanwhile wait for it and are answered with the same session
+ * ("reused"), so a burst of identical opens makes one session. */
 typedef struct open_ctx {
+    struct open_ctx *next;
     osmd *d;
     ipc_request *req;
     dsession *s; /* not yet in the store */
+    bool shared; /* not forceNew: later identical opens may wait for it */
+    ipc_request **waiters;
+    size_t nwait;
 } open_ctx;
+
+static void opening_unlink(osmd *d, open_ctx *o)
+{
+    for (open_ctx **p = &d->opening; *p; p = &(*p)->next) {
+        if (*p == o) {
+            *p = o->next;
+            return;
+        }
+    }
+}
+
+static void open_ctx_free(open_ctx *o)
+{
+    free(o->waiters);
+    free(o);
+}
 
 /* daemon.md §6: certificate and key files must exist and, with
  * --allowed-cert-dirs, lie inside one of the allowed directories. */
@@ -240,22 +263,28 @@ static void on_open_connected(ua_client *c, ua_status st, void *ud)
     open_ctx *o = ud;
     osmd *d = o->d;
     dsession *s = o->s;
+    opening_unlink(d, o);
     if (st != UA_STATUS_GOOD || d->shutting_down) {
         char what[1200];
         snprintf(what, sizeof(what), "Failed to connect to %s", s->endpoint_url);
-        reply_status(o->req, st == UA_STATUS_GOOD ? UA_STATUS_BADSHUTDOWN : st, what);
+        st = st == UA_STATUS_GOOD ? UA_STATUS_BADSHUTDOWN : st;
+        reply_status(o->req, st, what);
+        for (size_t i = 0; i < o->nwait; i++)
+            reply_status(o->waiters[i], st, what);
         s->client = NULL;
         free_session(s);
-        free(o);
+        open_ctx_free(o);
         ua_client_delete(c);
         return;
     }
     new_session_id(s->id);
     if (!s->id[0]) {
         reply_error(o->req, "Exception", "cannot generate a session id (no random source)");
+        for (size_t i = 0; i < o->nwait; i++)
+            reply_error(o->waiters[i], "Exception", "cannot generate a session id");
         s->client = c;
         store_retire(d, s);
-        free(o);
+        open_ctx_free(o);
         return;
     }
     s->last_used = daemon_now();
@@ -264,7 +293,13 @@ static void on_open_connected(ua_client *c, ua_status st, void *ud)
     json_t *data = json_object();
     json_object_set_new(data, "sessionId", json_string(s->id));
     reply_ok(o->req, data);
-    free(o);
+    for (size_t i = 0; i < o->nwait; i++) {
+        json_t *w = json_object();
+        json_object_set_new(w, "sessionId", json_string(s->id));
+        json_object_set_new(w, "reused", json_true());
+        reply_ok(o->waiters[i], w);
+    }
+    open_ctx_free(o);
 }
 
 static void client_config_from(const session_config *sc, ua_client_config *cc)
@@ -314,6 +349,18 @@ static void cmd_open(osmd *d, ipc_request *req, json_t *request)
         json_object_set_new(data, "sessionId", json_string(existing->id));
         json_object_set_new(data, "reused", json_true());
         reply_ok(req, data);
+        free(key);
+        session_config_clear(&sc);
+        return;
+    }
+    for (open_ctx *o = force_new ? NULL : d->opening; o; o = o->next) {
+        if (!o->shared || strcmp(o->s->reuse_key, key) != 0)
+            continue;
+        ipc_request **w = realloc(o->waiters, (o->nwait + 1) * sizeof(*w));
+        if (!w)
+            break; /* fall back to a session of its own */
+        o->waiters = w;
+        o->waiters[o->nwait++] = req;
         free(key);
         session_config_clear(&sc);
         return;
@@ -369,8 +416,13 @@ static void cmd_open(osmd *d, ipc_request *req, json_t *request)
     o->d = d;
     o->req = req;
     o->s = s;
+    o->shared = !force_new;
     ua_status st = s->client ? ua_client_connect(s->client, url, on_open_connected, o)
                              : UA_STATUS_BADOUTOFMEMORY;
+    if (st == UA_STATUS_GOOD) {
+        o->next = d->opening;
+        d->opening = o;
+    }
     if (st != UA_STATUS_GOOD) {
         char what[1200];
         snprintf(what, sizeof(what), "Failed to connect to %s", url);

@@ -29,7 +29,8 @@ typedef struct osmd {
     uv_loop_t *loop;
     daemon_config cfg;
     ipc_server *ipc;
-    dcache *cache; /* NULL with --cache-driver none */
+    dcache *cache;            /* NULL with --cache-driver none */
+    struct open_ctx *opening; /* opens still connecting (daemon_cmd.c) */
     dsession *head, *tail;
     size_t count;
     uv_timer_t cleanup_timer;

@@ -894,6 +894,33 @@ def group_sessions(addr):
     return st
 
 
+def group_concurrent_opens():
+    d = None
+    try:
+        def run():
+            nonlocal d
+            d, addr = start_unix("burst.sock")
+            cfg = {"opcuaTimeout": 9}
+            # Five identical opens sent before any is answered: one session.
+            conns = [Conn(addr, 20) for _ in range(5)]
+            try:
+                for c in conns:
+                    c.send(encode({"command": "open", "endpointUrl": FIXTURE_URL, "config": cfg}) + b"\n")
+                answers = [ok(parse(c.read_line(20))) for c in conns]
+            finally:
+                for c in conns:
+                    c.close()
+            ids = {a["sessionId"] for a in answers}
+            expect(len(ids) == 1, "identical concurrent opens made %d sessions" % len(ids))
+            reused = sum(1 for a in answers if a.get("reused") is True)
+            expect(reused == 4, "%d of 5 answers say reused, expected 4" % reused)
+            expect(ok(req(addr, {"command": "ping"})[0])["sessions"] == 1, "ping does not count 1")
+        check("sessions.concurrent_identical_opens_share_one", run)
+    finally:
+        if d:
+            d.stop()
+
+
 def group_max_sessions():
     d = None
     try:
@@ -1345,6 +1372,7 @@ def main():
         group_ipc_timeout()
         group_auth()
         group_cli()
+        group_concurrent_opens()
         group_max_sessions()
         group_expiry()
         group_file_cache()
