@@ -711,12 +711,13 @@ static int helper_query(osm_client *c, const char *sid, const char *method, json
     return rc == OSM_OK ? dump_out(data, out, err) : rc;
 }
 
-int osm_read(osm_client *c, const char *session_id, const char *node_id, char **value_json_out,
-             osm_error *err)
+/* A query whose only parameter is one node id (read, browse). */
+static int node_query(osm_client *c, const char *session_id, const char *method,
+                      const char *node_id, char **out, osm_error *err)
 {
     CHECK_HANDLE(c, err);
-    if (value_json_out)
-        *value_json_out = NULL;
+    if (out)
+        *out = NULL;
     json_t *p = json_array();
     if (!p)
         return osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
@@ -725,7 +726,13 @@ int osm_read(osm_client *c, const char *session_id, const char *node_id, char **
         json_decref(p);
         return rc;
     }
-    return helper_query(c, session_id, "read", p, value_json_out, err);
+    return helper_query(c, session_id, method, p, out, err);
+}
+
+int osm_read(osm_client *c, const char *session_id, const char *node_id, char **value_json_out,
+             osm_error *err)
+{
+    return node_query(c, session_id, "read", node_id, value_json_out, err);
 }
 
 int osm_write(osm_client *c, const char *session_id, const char *node_id, const char *value_json,
@@ -772,18 +779,7 @@ int osm_write(osm_client *c, const char *session_id, const char *node_id, const 
 int osm_browse(osm_client *c, const char *session_id, const char *node_id, char **refs_json_out,
                osm_error *err)
 {
-    CHECK_HANDLE(c, err);
-    if (refs_json_out)
-        *refs_json_out = NULL;
-    json_t *p = json_array();
-    if (!p)
-        return osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
-    int rc = push_nodeid(p, node_id, err);
-    if (rc != OSM_OK) {
-        json_decref(p);
-        return rc;
-    }
-    return helper_query(c, session_id, "browse", p, refs_json_out, err);
+    return node_query(c, session_id, "browse", node_id, refs_json_out, err);
 }
 
 int osm_call(osm_client *c, const char *session_id, const char *object_id, const char *method_id,
