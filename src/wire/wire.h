@@ -31,6 +31,7 @@
 #define WIRE_INVALID_ARGUMENT "InvalidArgumentException" /* well-typed but unusable */
 #define WIRE_INVALID_NODEID   "InvalidNodeIdException"   /* a NodeId that cannot be built */
 #define WIRE_OUT_OF_MEMORY    "Exception"                /* allocation failed */
+#define WIRE_UNHANDLED_MATCH  "UnhandledMatchError"      /* a NodeId "type" PHP has no case for */
 
 #define WIRE_ERROR_MESSAGE_MAX 256
 
@@ -337,6 +338,20 @@ json_t *wire_tagged_call_result(const ua_CallMethodResult *r);
 json_t *wire_tagged_endpoint(const ua_EndpointDescription *e);
 json_t *wire_tagged_browse_path_result(const ua_BrowsePathResult *r);
 json_t *wire_tagged_build_info(const ua_BuildInfo *b);
+/* Subscription results (wire_tagged_subs.c), payloads of §3.3. */
+json_t *wire_tagged_subscription_result(const ua_CreateSubscriptionResponse *r);
+json_t *wire_tagged_monitored_item_result(const ua_MonitoredItemCreateResult *r);
+json_t *wire_tagged_monitored_item_modify_result(const ua_MonitoredItemModifyResult *r);
+json_t *wire_tagged_set_triggering_result(const ua_SetTriggeringResponse *r);
+json_t *wire_tagged_transfer_result(const ua_TransferResult *r);
+/** Notifications as plain maps (as wire_from_notifications) whose
+ *  "dataValue" / "eventFields" members are tagged DataValue / Variants. */
+json_t *wire_tagged_notifications(const ua_NotificationMessage *m);
+/** PublishResult {"subId","seq","more","notif","avail"}. */
+json_t *wire_tagged_publish_result(const ua_PublishResponse *r);
+/** republish's plain map {"sequenceNumber","publishTime" (tagged DateTime
+ *  or null),"notifications"}: the PHP client returns an array here. */
+json_t *wire_tagged_republish_result(const ua_RepublishResponse *r);
 /** The type ids describe lists in wireTypeIds (DateTime is reserved). */
 json_t *wire_tagged_type_ids(void);
 /** Converts tagged arguments (borrowed) into the query-path JSON the

@@ -132,7 +132,7 @@ int wire_to_nodeid(const json_t *j, ua_NodeId *out, wire_error *err)
         type = json_string_value(t);
         if (strcmp(type, "numeric") != 0 && strcmp(type, "string") != 0 &&
             strcmp(type, "guid") != 0 && strcmp(type, "opaque") != 0)
-            return wire_fail(err, WIRE_INVALID_NODEID,
+            return wire_fail(err, WIRE_UNHANDLED_MATCH,
                              "unknown NodeId type (expected numeric, string, guid or opaque)");
     }
     if (nodeid_ns(j, &out->ns, err) != 0 || nodeid_id(j, type, out, err) != 0) {

@@ -387,8 +387,12 @@ json_t *wire_tagged_to_query(const json_t *j, wire_error *err, int depth)
     if (strcmp(id, "NodeId") == 0) {
         json_t *v = json_object_get(j, "v");
         ua_NodeId n;
-        if (!json_is_string(v))
-            return encoding_error(err, "Wire NodeId needs its text form in \"v\".");
+        if (!json_is_string(v)) {
+            err->type = "InvalidNodeIdException";
+            snprintf(err->message, sizeof(err->message),
+                     "NodeId wire payload: missing or non-string \"v\" field.");
+            return NULL;
+        }
         if (ua_nodeid_parse(&n, json_string_value(v), json_string_length(v)) != 0) {
             err->type = "InvalidNodeIdException";
             snprintf(err->message, sizeof(err->message), "Invalid NodeId format: %.200s",
@@ -423,6 +427,13 @@ json_t *wire_tagged_to_query(const json_t *j, wire_error *err, int depth)
         return json_incref(v);
     }
     if (strcmp(id, "Variant") == 0) {
+        /* Like the reference: the type is a tagged BuiltinType, never a
+         * bare number (which would be ambiguous with an untagged enum). */
+        const json_t *tt = json_object_get(j, "type");
+        const json_t *tag = json_is_object(tt) ? json_object_get(tt, "__t") : NULL;
+        if (!json_is_string(tag) || strcmp(json_string_value(tag), "BuiltinType") != 0)
+            return encoding_error(
+                err, "Variant wire payload: \"type\" must be a decoded BuiltinType instance.");
         json_t *type = wire_tagged_to_query(json_object_get(j, "type"), err, depth + 1);
         if (!type)
             return NULL;

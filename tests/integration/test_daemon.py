@@ -1326,7 +1326,11 @@ def group_describe(addr, sid):
         bi = ok(inv("getServerBuildInfo", []))["data"]
         expect(bi["__t"] == "BuildInfo" and isinstance(bi["product"], str), "BuildInfo %s" % short(bi))
         err(inv("read", [{"__t": "Nope"}]), "EncodingException", 'Unknown wire type id "Nope".')
-        err(inv("read", [{"__t": "NodeId", "ns": 1}]), "EncodingException")
+        err(inv("read", [{"__t": "NodeId", "ns": 1}]), "InvalidNodeIdException",
+            'NodeId wire payload: missing or non-string "v" field.')
+        err(inv("call", [{"__t": "NodeId", "v": "ns=1;s=Anchor"}, {"__t": "NodeId", "v": "ns=1;s=Add"},
+                         [{"__t": "Variant", "type": 11, "value": 1.5}]]),
+            "EncodingException", 'Variant wire payload: "type" must be a decoded BuiltinType instance.')
         err(inv("isConnected", []), "unknown_method")
         d = ok(req(addr, {"command": "describe", "sessionId": sid})[0])
         expect("getServerBuildInfo" in d["methods"] and "isConnected" not in d["methods"],

@@ -107,7 +107,7 @@ static void test_nodeid_errors(void **state)
     rejects("[1,2]", dec_nodeid, NODEID, WIRE_TYPE_ERROR, "got an array");
     rejects("null", dec_nodeid, NODEID, WIRE_TYPE_ERROR, "got null");
     rejects("85", dec_nodeid, NODEID, WIRE_TYPE_ERROR, "got 85");
-    rejects("{\"id\":1,\"type\":\"foo\"}", dec_nodeid, NODEID, WIRE_INVALID_NODEID,
+    rejects("{\"id\":1,\"type\":\"foo\"}", dec_nodeid, NODEID, WIRE_UNHANDLED_MATCH,
             "unknown NodeId type");
     rejects("{\"id\":1,\"type\":5}", dec_nodeid, NODEID, WIRE_TYPE_ERROR, "type name");
     rejects("{\"ns\":-1,\"id\":1}", dec_nodeid, NODEID, WIRE_INVALID_NODEID, "outside 0..65535");
