@@ -38,6 +38,17 @@ void reply_error(ipc_request *req, const char *type, const char *message)
     ipc_reply(req, env);
 }
 
+void reply_data(ipc_request *req, json_t *data, bool tagged)
+{
+    if (!tagged) {
+        reply_ok(req, data);
+        return;
+    }
+    json_t *wrap = json_object();
+    json_object_set_new(wrap, "data", data ? data : json_null());
+    reply_ok(req, wrap);
+}
+
 void reply_named(ipc_request *req, int ipc_error_id, const char *message)
 {
     ipc_reply(req, ipc_error_envelope((enum ipc_error)ipc_error_id, message));
@@ -109,6 +120,7 @@ static void free_session(dsession *s)
     json_decref(s->config);
     free(s->reuse_key);
     session_config_clear(&s->settings);
+    dsubs_clear(&s->subs);
     free(s);
 }
 

@@ -10,6 +10,7 @@
 
 #include "daemon_cache.h"
 #include "daemon_config.h"
+#include "daemon_subs.h"
 #include "ipc_server.h"
 #include "session_config.h"
 #include "ua_client.h"
@@ -23,6 +24,7 @@ typedef struct dsession {
     double last_used; /* Unix seconds */
     ua_client *client;
     session_config settings; /* typed copy (secrets included, never logged) */
+    dsubs subs;              /* subscriptions created through this session */
 } dsession;
 
 typedef struct osmd {
@@ -79,5 +81,17 @@ int query_browse_description(ipc_request *req, json_t *params, ua_BrowseDescript
 void query_browse_recursive(osmd *d, dsession *s, ipc_request *req, json_t *params);
 /* cache_key: owned, NULL = do not cache the answer. */
 void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *params, char *cache_key);
+
+/* Subscription methods (daemon_query_subs.c) and history reads
+ * (daemon_query_history.c), for query and (tagged) invoke. Each returns
+ * false when method is not one of its own; otherwise it answers req, now
+ * or from a completion callback, and keeps no reference to params. */
+bool query_subs_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params,
+                    bool tagged);
+bool query_history_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params,
+                       bool tagged);
+/** Replies data (taken; NULL = null) as a query answer, or for invoke
+ *  wrapped as {"data": data} (ipc-protocol.md §3.7). */
+void reply_data(ipc_request *req, json_t *data, bool tagged);
 
 #endif

@@ -1,8 +1,9 @@
 /* The `query` methods (query-methods.md): positional JSON params decoded by
  * src/wire, one asynchronous OPC UA request (or a few) through the
- * session's client, and the reply in the reference's JSON shapes. Methods
- * of the allow-list this daemon cannot serve yet answer with
- * ServiceUnsupportedException. */
+ * session's client, and the reply in the reference's JSON shapes. The
+ * subscription methods and history reads live in daemon_query_subs.c and
+ * daemon_query_history.c. Methods of the allow-list this daemon cannot
+ * serve yet answer with ServiceUnsupportedException. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1074,6 +1075,9 @@ static bool run_common(qctx *q, dsession *s)
         q_get_endpoints(q, c);
     else if (strcmp(m, "write") == 0 || strcmp(m, "writeMulti") == 0)
         q_write(q, c, s);
+    else if (query_subs_run(q->d, s, q->req, m, q->params, q->tagged) ||
+             query_history_run(q->d, s, q->req, m, q->params, q->tagged))
+        qctx_free(q);
     else
         return false;
     return true;

@@ -126,6 +126,9 @@ EXPECTED_DIFFERENCES = {
                        "Objects of our fixture holds more folders than the recorded server's"),
     ("06-browse", 7): (_error_of_type("ServiceException"),
                        "our message names the status code and says what it means"),
+    ("08-subscription", 9): (_error_of_type("ServiceException"),
+                             "our message names the status (BadNoSubscription) instead of "
+                             "repeating its hex code"),
     ("09-describe-invoke", 0): (_describe,
                                 "invoke runs no NodeManagement service nor registerTypeCodec, "
                                 "so describe does not list them"),
@@ -148,11 +151,6 @@ EXPECTED_DIFFERENCES = {
 # JSON encoder); we send valid JSON: any recorded empty answer to a
 # getEndpoints request must be a non-empty endpoint list from us.
 EMPTY_ANSWER_RULE = (_valid_endpoints, "PHP answers getEndpoints with an empty line")
-
-
-# Methods whose exchanges are not replayed yet (subscriptions land next).
-NOT_YET = ("createSubscription", "createMonitoredItems", "modifyMonitoredItems",
-           "deleteMonitoredItems", "deleteSubscription", "publish")
 
 
 class Fail(Exception):
@@ -205,6 +203,8 @@ def compare(want, got, path, values=True):
         if list(want) != list(got):
             raise Fail("%s: keys %s, expected %s" % (path, list(got), list(want)))
         for k in want:
+            if not values and k == "value":
+                continue  # a Variant's value: any type, when comparing shapes
             v = values and k not in VOLATILE
             compare(want[k], got[k], "%s.%s" % (path, k), v)
         return
@@ -344,9 +344,6 @@ def main():
             r = auth_replay if name == "13-auth" else replay
             for idx, (req, resp) in enumerate(load_pairs(os.path.join(data_dir, name + ".ndjson"))):
                 label = "%s #%d %s" % (name, idx, req[:90])
-                if any('"method":"%s"' % m in req for m in NOT_YET):
-                    print("SKIP %s: the daemon does not serve this method yet" % label)
-                    continue
                 try:
                     r.run_pair(name, idx, req, resp)
                     print("PASS %s" % label, flush=True)

@@ -236,13 +236,13 @@ static void arm_deadline_timer(ua_client *c)
     uv_timer_start(&c->deadline_timer, on_deadline, earliest > now ? earliest - now : 0, 0);
 }
 
-static void fill_header(ua_client *c, ua_RequestHeader *h, uint32_t handle)
+static void fill_header(ua_client *c, ua_RequestHeader *h, uint32_t handle, uint32_t timeout_ms)
 {
     h->authenticationToken = c->auth_token; /* borrowed for the encode */
     h->timestamp = ua_datetime_now();
     h->requestHandle = handle;
     h->returnDiagnostics = 0;
-    h->timeoutHint = c->cfg.timeout_ms;
+    h->timeoutHint = timeout_ms;
 }
 
 /* Encodes and sends p's request (p->request points at the caller's or the
@@ -251,7 +251,7 @@ static ua_status send_pending(ua_client *c, ua_pending *p, void *request)
 {
     ua_RequestHeader *h = request; /* every request starts with its header */
     ua_RequestHeader saved = *h;
-    fill_header(c, h, p->handle);
+    fill_header(c, h, p->handle, p->timeout_ms);
     ua_status st = ua_channel_send(c->channel, request, p->req_type, &p->request_id);
     *h = saved;
     if (st == UA_STATUS_GOOD)
@@ -260,8 +260,8 @@ static ua_status send_pending(ua_client *c, ua_pending *p, void *request)
 }
 
 static ua_status submit(ua_client *c, const void *request, const ua_type *req_type,
-                        const ua_type *resp_type, uint32_t retries, bool internal, ua_service_cb cb,
-                        void *ud)
+                        const ua_type *resp_type, uint32_t retries, uint32_t timeout_ms,
+                        bool internal, ua_service_cb cb, void *ud)
 {
     if (c->deleted || !c->channel || !ua_channel_is_open(c->channel))
         return UA_STATUS_BADNOTCONNECTED;
@@ -276,7 +276,8 @@ static ua_status submit(ua_client *c, const void *request, const ua_type *req_ty
     p->ud = ud;
     p->handle = c->next_handle++;
     p->retries = retries;
-    p->deadline = uv_now(c->loop) + c->cfg.timeout_ms;
+    p->timeout_ms = timeout_ms ? timeout_ms : c->cfg.timeout_ms;
+    p->deadline = uv_now(c->loop) + p->timeout_ms;
     if (retries > 0) {
         p->request_copy = ua_new(req_type);
         if (!p->request_copy || ua_copy(request, p->request_copy, req_type) != UA_STATUS_GOOD) {
@@ -297,7 +298,14 @@ static ua_status submit(ua_client *c, const void *request, const ua_type *req_ty
 ua_status ua_client_service(ua_client *c, const void *request, const ua_type *req_type,
                             const ua_type *resp_type, uint32_t retries, ua_service_cb cb, void *ud)
 {
-    return submit(c, request, req_type, resp_type, retries, false, cb, ud);
+    return submit(c, request, req_type, resp_type, retries, 0, false, cb, ud);
+}
+
+ua_status ua_client_service_timeout(ua_client *c, const void *request, const ua_type *req_type,
+                                    const ua_type *resp_type, uint32_t retries,
+                                    uint32_t timeout_ms, ua_service_cb cb, void *ud)
+{
+    return submit(c, request, req_type, resp_type, retries, timeout_ms, false, cb, ud);
 }
 
 /* Resends the requests that waited for the reconnect. */
@@ -387,7 +395,7 @@ static void channel_on_message(void *ud, uint32_t request_id, ua_status st, cons
 ua_status ua_client_submit_internal(ua_client *c, const void *request, const ua_type *req_type,
                                     const ua_type *resp_type, ua_service_cb cb, void *ud)
 {
-    return submit(c, request, req_type, resp_type, 0, true, cb, ud);
+    return submit(c, request, req_type, resp_type, 0, 0, true, cb, ud);
 }
 
 /* ---- session establishment ----------------------------------------------- */

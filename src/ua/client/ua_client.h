@@ -121,6 +121,13 @@ uint32_t ua_client_reconnects(const ua_client *c);
 ua_status ua_client_service(ua_client *c, const void *request, const ua_type *req_type,
                             const ua_type *resp_type, uint32_t retries, ua_service_cb cb, void *ud);
 
+/** As ua_client_service, with this request's own deadline and timeoutHint
+ *  (timeout_ms; 0 = the configured timeout_ms): for requests the server may
+ *  legitimately hold longer, such as Publish (up to a keep-alive period). */
+ua_status ua_client_service_timeout(ua_client *c, const void *request, const ua_type *req_type,
+                                    const ua_type *resp_type, uint32_t retries,
+                                    uint32_t timeout_ms, ua_service_cb cb, void *ud);
+
 /* Multi-node services, split into requests that fit the server's
  * OperationLimits (or batch_size) and re-assembled in order; the callback
  * sees one response as if the server had answered in one go. */

@@ -13,6 +13,7 @@ typedef struct ua_pending {
     bool sent;           /* false: waiting for a reconnect */
     uint32_t retries;
     uint64_t deadline; /* uv_now() ms */
+    uint32_t timeout_ms; /* this request's deadline and timeoutHint */
     const ua_type *req_type;
     const ua_type *resp_type;
     void *request_copy; /* owned deep copy for resending, or NULL */
