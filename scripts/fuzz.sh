@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=build-fuzz
-targets=(fuzz_ua_decode fuzz_ua_tcp fuzz_ua_channel fuzz_ipc_frame fuzz_wire_params)
+targets=(fuzz_ua_decode fuzz_ua_tcp fuzz_ua_channel fuzz_ipc_frame fuzz_wire_params fuzz_cert)
 CC=clang cmake -S . -B "$build" -DOSM_FUZZ=ON -DOSM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}" gen_corpus >/dev/null
 for t in "${targets[@]}"; do mkdir -p "$build/corpus/$t"; done
@@ -13,6 +13,7 @@ for t in "${targets[@]}"; do mkdir -p "$build/corpus/$t"; done
   "$build/corpus/fuzz_ua_channel"
 cp tests/fuzz/seeds/ipc/* "$build/corpus/fuzz_ipc_frame/"
 cp tests/fuzz/seeds/wire/* "$build/corpus/fuzz_wire_params/"
+cp tests/fuzz/seeds/cert/* "$build/corpus/fuzz_cert/"
 status=0
 for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds}s"

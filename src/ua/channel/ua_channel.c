@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include "ua_binary.h"
+#include "ua_crypto.h"
+#include "ua_policy.h"
 #include "ua_statuscodes.h"
 #include "ua_tcp.h"
 #include "ua_text.h"
@@ -17,6 +22,7 @@
 
 #define POLICY_NONE_URI "http://opcfoundation.org/UA/SecurityPolicy#None"
 #define SEQ_WRAP        4294966271u /* Part 6 6.7.2.4: wrap below 2^32 - 1024 */
+#define MAX_NONCE       64
 
 enum ch_state {
     CH_IDLE,
@@ -65,6 +71,13 @@ struct ua_channel {
     uint32_t recv_seq; /* last sequence number received; 0 = none yet */
     uint32_t next_request_id;
     uint32_t opn_request_id; /* outstanding OPN (issue or renew), 0 = none */
+
+    /* security: cfg.local_cert and cfg.remote_cert point at owned copies */
+    bool secured;             /* a policy other than None */
+    ua_policy_ctx *own_ctx;   /* built from local_key + remote_cert, or NULL */
+    uint8_t local_thumb[20];  /* SHA-1 of our certificate */
+    uint8_t remote_thumb[20]; /* SHA-1 of the server's */
+    uint8_t nonce[MAX_NONCE]; /* our nonce of the outstanding OPN */
 };
 
 typedef struct write_req {
@@ -144,6 +157,18 @@ ua_channel *ua_channel_new(uv_loop_t *loop, const ua_channel_config *cfg,
         ch->cfg.receive_buffer_size = UA_TCP_MIN_BUFFER;
     if (ch->cfg.send_buffer_size < UA_TCP_MIN_BUFFER)
         ch->cfg.send_buffer_size = UA_TCP_MIN_BUFFER;
+    ch->cfg.local_cert = (ua_ByteString){0, NULL};
+    ch->cfg.remote_cert = (ua_ByteString){0, NULL};
+    if (ua_copy(&cfg->local_cert, &ch->cfg.local_cert, UA_BUILTIN(UA_KIND_BYTESTRING)) !=
+            UA_STATUS_GOOD ||
+        ua_copy(&cfg->remote_cert, &ch->cfg.remote_cert, UA_BUILTIN(UA_KIND_BYTESTRING)) !=
+            UA_STATUS_GOOD ||
+        (cfg->local_key && EVP_PKEY_up_ref(cfg->local_key) != 1)) {
+        ua_clear(&ch->cfg.local_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+        ua_clear(&ch->cfg.remote_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+        free(ch);
+        return NULL;
+    }
     ch->cb = *cb;
     ch->ud = ud;
     ch->state = CH_IDLE;
@@ -165,6 +190,11 @@ static void maybe_free(ua_channel *ch)
         return;
     ua_framer_clear(&ch->framer);
     ua_assembler_clear(&ch->assembler);
+    ua_policy_ctx_delete(ch->own_ctx);
+    EVP_PKEY_free(ch->cfg.local_key);
+    ua_clear(&ch->cfg.local_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_clear(&ch->cfg.remote_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+    OPENSSL_cleanse(ch->nonce, sizeof(ch->nonce));
     free(ch);
 }
 
@@ -286,16 +316,24 @@ static ua_status opn_headers(ua_channel *ch, bbuf *h)
 {
     static const uint8_t head[8] = {'O', 'P', 'N', 'F'};
     ua_String policy = ua_string_borrow(ch->cfg.policy->uri);
-    ua_ByteString none = {0, NULL}; /* sender certificate, receiver thumbprint */
+    /* None: both null. Else our certificate and the SHA-1 thumbprint of
+     * the server's. */
+    ua_ByteString sender = {0, NULL};
+    ua_ByteString thumb = {0, NULL};
+    if (ch->secured) {
+        sender = ch->cfg.local_cert;
+        thumb.data = ch->remote_thumb;
+        thumb.length = sizeof(ch->remote_thumb);
+    }
     ua_status st = bbuf_append(h, head, 8) == BBUF_OK ? UA_STATUS_GOOD : UA_STATUS_BADOUTOFMEMORY;
     if (st == UA_STATUS_GOOD)
         st = put_u32(h, ch->channel_id);
     if (st == UA_STATUS_GOOD)
         st = ua_encode(&policy, UA_BUILTIN(UA_KIND_STRING), h);
     if (st == UA_STATUS_GOOD)
-        st = ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), h);
+        st = ua_encode(&sender, UA_BUILTIN(UA_KIND_BYTESTRING), h);
     if (st == UA_STATUS_GOOD)
-        st = ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), h);
+        st = ua_encode(&thumb, UA_BUILTIN(UA_KIND_BYTESTRING), h);
     return st;
 }
 
@@ -309,6 +347,17 @@ static ua_status send_opn(ua_channel *ch, int32_t request_type)
     req.requestType = request_type;
     req.securityMode = ch->cfg.security_mode;
     req.requestedLifetime = ch->cfg.requested_lifetime_ms;
+    /* Part 6 6.7.4: a fresh nonce of the policy's length with every OPN. */
+    uint32_t nonce_len = ch->cfg.policy->nonce_length;
+    if (nonce_len > MAX_NONCE)
+        return UA_STATUS_BADSECURITYPOLICYREJECTED;
+    if (nonce_len) {
+        ua_status rs = ua_crypto_random(ch->nonce, nonce_len);
+        if (rs != UA_STATUS_GOOD)
+            return rs;
+        req.clientNonce.data = ch->nonce;
+        req.clientNonce.length = nonce_len;
+    }
 
     bbuf headers, body, out;
     bbuf_init(&headers, ch->send_chunk);
@@ -351,21 +400,61 @@ static void on_renew_timer(uv_timer_t *t)
         fail(ch, st);
 }
 
-static void handle_opn(ua_channel *ch, uint8_t *chunk, size_t size)
+/* Decodes and checks the asymmetric security header of a received OPN
+ * chunk (Part 6 6.7.2.3) and sets *pos after it. The bytes come from the
+ * server: every length is bounded by the chunk and by lim. */
+static ua_status check_asym_header(ua_channel *ch, const uint8_t *chunk, size_t size, size_t *pos)
 {
-    /* channel id, then the asymmetric security header */
-    size_t pos = UA_TCP_HEADER_SIZE + 4;
-    ua_String s;
+    if (size < UA_TCP_HEADER_SIZE + 4)
+        return UA_STATUS_BADDECODINGERROR;
+    *pos = UA_TCP_HEADER_SIZE + 4; /* after the channel id */
     ua_limits lim = ua_default_limits;
     lim.max_string_length = 65536;
     ua_decode_opts opts = {&lim, NULL, NULL};
+    ua_ByteString f[3] = {{0, NULL}, {0, NULL}, {0, NULL}}; /* uri, certificate, thumbprint */
     ua_status st = UA_STATUS_GOOD;
-    for (int i = 0; i < 3 && st == UA_STATUS_GOOD; i++) {
-        st = ua_decode(chunk, size, &pos, &s, UA_BUILTIN(UA_KIND_STRING), &opts);
-        if (st == UA_STATUS_GOOD && i == 0 && !ua_string_equal_cstr(&s, ch->cfg.policy->uri))
-            st = UA_STATUS_BADSECURITYPOLICYREJECTED;
-        ua_clear(&s, UA_BUILTIN(UA_KIND_STRING));
+    for (int i = 0; i < 3 && st == UA_STATUS_GOOD; i++)
+        st = ua_decode(chunk, size, pos, &f[i], UA_BUILTIN(UA_KIND_BYTESTRING), &opts);
+    if (st == UA_STATUS_GOOD && !ua_string_equal_cstr(&f[0], ch->cfg.policy->uri))
+        st = UA_STATUS_BADSECURITYPOLICYREJECTED;
+    if (st == UA_STATUS_GOOD && ch->secured) {
+        /* The sender must be the server of the endpoint we chose, and the
+         * message must be meant for our certificate. */
+        uint8_t thumb[20];
+        if (ua_crypto_thumbprint(&f[1], thumb) != UA_STATUS_GOOD ||
+            CRYPTO_memcmp(thumb, ch->remote_thumb, sizeof(thumb)) != 0) {
+            log_warning("channel to %s: the server signs with another certificate than its "
+                        "endpoint's",
+                        ch->url);
+            st = UA_STATUS_BADSECURITYCHECKSFAILED;
+        } else if (f[2].length != sizeof(ch->local_thumb) ||
+                   memcmp(f[2].data, ch->local_thumb, sizeof(ch->local_thumb)) != 0) {
+            st = UA_STATUS_BADSECURITYCHECKSFAILED;
+        }
     }
+    for (int i = 0; i < 3; i++)
+        ua_clear(&f[i], UA_BUILTIN(UA_KIND_BYTESTRING));
+    return st;
+}
+
+/* Part 6 6.7.5: keys of the new token from our nonce and the server's. */
+static ua_status take_server_nonce(ua_channel *ch, uint32_t token_id, const ua_ByteString *nonce)
+{
+    if (!ch->secured)
+        return UA_STATUS_GOOD;
+    uint32_t len = ch->cfg.policy->nonce_length;
+    if (!nonce->data || nonce->length != len)
+        return UA_STATUS_BADNONCEINVALID;
+    if (!ch->cfg.policy->derive)
+        return UA_STATUS_GOOD;
+    ua_ByteString ours = {len, ch->nonce};
+    return ch->cfg.policy->derive(ch->cfg.policy_ctx, token_id, &ours, nonce);
+}
+
+static void handle_opn(ua_channel *ch, uint8_t *chunk, size_t size)
+{
+    size_t pos = 0;
+    ua_status st = check_asym_header(ch, chunk, size, &pos);
     uint32_t seq = 0, request_id = 0;
     const uint8_t *body = NULL;
     size_t body_len = 0;
@@ -419,6 +508,8 @@ static void handle_opn(ua_channel *ch, uint8_t *chunk, size_t size)
     uint32_t channel_id = resp.securityToken.channelId;
     uint32_t token_id = resp.securityToken.tokenId;
     uint32_t lifetime = resp.securityToken.revisedLifetime;
+    if (result == UA_STATUS_GOOD)
+        result = take_server_nonce(ch, token_id, &resp.serverNonce);
     ua_clear(&resp, UA_TYPE_OPENSECURECHANNELRESPONSE);
     if (result != UA_STATUS_GOOD) {
         fail(ch, result);
@@ -501,13 +592,23 @@ static void handle_msg(ua_channel *ch, const ua_tcp_header *h, uint8_t *chunk)
     }
     if (token_id == ch->token_id)
         ch->prev_token_id = token_id; /* the server switched: old token is done */
+    ua_status st = UA_STATUS_GOOD;
+    if (ch->cfg.policy->use_token)
+        st = ch->cfg.policy->use_token(ch->cfg.policy_ctx, token_id);
+    if (st != UA_STATUS_GOOD) {
+        fail(ch, st);
+        return;
+    }
     uint32_t seq, request_id;
     const uint8_t *part;
     size_t part_len;
     ua_sec_apply ap = ua_sec_apply_for(ch->cfg.policy, ch->cfg.security_mode, false);
-    ua_status st = ua_secure_decode(ch->cfg.policy, ch->cfg.policy_ctx, ap, false, chunk, h->size,
-                                    16, &seq, &request_id, &part, &part_len);
+    st = ua_secure_decode(ch->cfg.policy, ch->cfg.policy_ctx, ap, false, chunk, h->size, 16, &seq,
+                          &request_id, &part, &part_len);
     if (st != UA_STATUS_GOOD) {
+        if (st == UA_STATUS_BADSECURITYCHECKSFAILED)
+            log_warning("channel %u: a chunk from %s failed its security checks",
+                        (unsigned)channel_id, ch->url);
         fail(ch, st);
         return;
     }
@@ -677,13 +778,50 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
         fail(ch, UA_STATUS_BADCONNECTIONREJECTED);
 }
 
+/* Checks the policy, mode and keys, and builds the policy's ctx when the
+ * config brings none. */
+static ua_status setup_security(ua_channel *ch)
+{
+    const ua_sec_ops *ops = ch->cfg.policy;
+    int32_t mode = ch->cfg.security_mode;
+    if (strcmp(ops->uri, POLICY_NONE_URI) == 0) {
+        ch->secured = false;
+        return mode == UA_MESSAGESECURITYMODE_NONE ? UA_STATUS_GOOD
+                                                   : UA_STATUS_BADSECURITYPOLICYREJECTED;
+    }
+    if (!ops->sign || !ops->verify || !ops->encrypt || !ops->decrypt)
+        return UA_STATUS_BADSECURITYPOLICYREJECTED;
+    if (mode != UA_MESSAGESECURITYMODE_SIGN && mode != UA_MESSAGESECURITYMODE_SIGNANDENCRYPT)
+        return UA_STATUS_BADSECURITYMODEREJECTED;
+    if (!ch->cfg.local_cert.data || !ch->cfg.remote_cert.data)
+        return UA_STATUS_BADCONFIGURATIONERROR;
+    ua_status st = ua_crypto_thumbprint(&ch->cfg.local_cert, ch->local_thumb);
+    if (st == UA_STATUS_GOOD)
+        st = ua_crypto_thumbprint(&ch->cfg.remote_cert, ch->remote_thumb);
+    if (st != UA_STATUS_GOOD)
+        return st;
+    if (!ch->cfg.policy_ctx) {
+        const ua_policy *p = ua_policy_of_ops(ops);
+        if (!p)
+            return UA_STATUS_BADSECURITYPOLICYREJECTED;
+        if (!ch->cfg.local_key)
+            return UA_STATUS_BADCONFIGURATIONERROR;
+        ch->own_ctx = ua_policy_ctx_new(p, ch->cfg.local_key, &ch->cfg.remote_cert, &st);
+        if (!ch->own_ctx)
+            return st;
+        ch->cfg.policy_ctx = ch->own_ctx;
+    }
+    ch->secured = true;
+    return UA_STATUS_GOOD;
+}
+
 ua_status ua_channel_open(ua_channel *ch, const char *url)
 {
     if (ch->state != CH_IDLE)
         return UA_STATUS_BADINVALIDSTATE;
-    if (strcmp(ch->cfg.policy->uri, POLICY_NONE_URI) != 0 ||
-        ch->cfg.security_mode != UA_MESSAGESECURITYMODE_NONE)
-        return UA_STATUS_BADSECURITYPOLICYREJECTED;
+    ua_status sec = setup_security(ch);
+    if (sec != UA_STATUS_GOOD)
+        return sec;
     if (strlen(url) >= sizeof(ch->url))
         return UA_STATUS_BADTCPENDPOINTURLINVALID;
     ua_status st = ua_url_parse(url, ch->host, sizeof(ch->host), &ch->port);

@@ -4,9 +4,13 @@
  * request id, CloseSecureChannel. Knows nothing about sessions.
  *
  * Security: the channel's crypto sits behind ua_sec_ops (ua_secure.h):
- * every chunk is laid out, padded, signed and encrypted through it. Only
- * SecurityPolicy None has an implementation so far; open() refuses other
- * policies with BadSecurityPolicyRejected until theirs is plugged in.
+ * every chunk is laid out, padded, signed and encrypted through it. For
+ * the RSA policies of ua_policy.h the channel builds the keys itself from
+ * local_key and remote_cert; other ops (tests) bring their own policy_ctx.
+ * The OPN security header carries our certificate and the thumbprint of
+ * the server's; each Issue/Renew exchanges fresh nonces and derives new
+ * symmetric keys (Part 6 6.7.5). Certificates are not validated here: the
+ * caller checks remote_cert before it opens the channel.
  *
  * Threading: everything runs on the loop given to ua_channel_new; no call
  * blocks. Callbacks are never called from inside the API call that caused
@@ -16,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <openssl/types.h>
 #include <uv.h>
 
 #include "ua_secure.h"
@@ -30,9 +35,13 @@ typedef struct ua_channel_config {
     uint32_t max_chunk_count;       /* 0 = as many as max_message_size needs */
     uint32_t requested_lifetime_ms; /* token lifetime asked for */
     uint32_t connect_timeout_ms;    /* resolve + connect + HEL + OPN */
-    const ua_sec_ops *policy;       /* NULL = None */
-    void *policy_ctx;               /* the policy's keys, borrowed */
+    const ua_sec_ops *policy;       /* NULL = None; a ua_policy's &ops for RSA policies */
+    void *policy_ctx;               /* the policy's keys, borrowed; NULL = built from below */
     int32_t security_mode;          /* ua_MessageSecurityMode */
+    ua_ByteString local_cert;       /* our certificate (DER), sent as SenderCertificate */
+    EVP_PKEY *local_key;            /* our private key; the channel takes its own reference */
+    ua_ByteString remote_cert;      /* the server's certificate (DER, or a chain whose
+                                       first is the server's), from its endpoint */
 } ua_channel_config;
 
 /** Fills the defaults: 64 KiB buffers, 16 MiB messages, 1 h tokens, 10 s. */
@@ -53,13 +62,20 @@ typedef struct ua_channel_callbacks {
 } ua_channel_callbacks;
 
 /** Returns a new, unopened channel, or NULL when out of memory. Borrows
- *  cfg->policy; copies the rest. */
+ *  cfg->policy and cfg->policy_ctx; copies the certificates and takes a
+ *  reference on cfg->local_key; copies the rest. */
 ua_channel *ua_channel_new(uv_loop_t *loop, const ua_channel_config *cfg,
                            const ua_channel_callbacks *cb, void *ud);
 
 /** Starts opening a channel to an "opc.tcp://host:port/path" URL. Returns
- *  Good (on_open follows), BadTcpEndpointUrlInvalid, BadSecurityPolicyRejected
- *  or BadInvalidState when called twice. */
+ *  Good (on_open follows), BadTcpEndpointUrlInvalid, BadInvalidState when
+ *  called twice, BadSecurityPolicyRejected (a policy without crypto, or a
+ *  mode that does not fit the policy), BadSecurityModeRejected,
+ *  BadConfigurationError (a secured policy without certificate, key or
+ *  server certificate), BadCertificateInvalid or
+ *  BadCertificatePolicyCheckFailed (keys the policy cannot use). Once open,
+ *  a chunk that fails its signature or decryption closes the channel with
+ *  BadSecurityChecksFailed. */
 ua_status ua_channel_open(ua_channel *ch, const char *url);
 
 /** Encodes and sends a service request (type id + body) in as many chunks

@@ -15,7 +15,15 @@ static void none_sizes(void *ctx, bool asym, ua_sec_sizes *out)
 }
 
 const ua_sec_ops ua_sec_ops_none = {
-    "http://opcfoundation.org/UA/SecurityPolicy#None", 0, none_sizes, NULL, NULL, NULL, NULL,
+    "http://opcfoundation.org/UA/SecurityPolicy#None",
+    0,
+    none_sizes,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 ua_sec_apply ua_sec_apply_for(const ua_sec_ops *ops, int32_t mode, bool asym)

@@ -41,6 +41,16 @@ typedef struct ua_sec_ops {
      * len / plain_block * cipher_block (the buffer has that room). */
     ua_status (*encrypt)(void *ctx, bool asym, uint8_t *data, size_t len, size_t *out_len);
     ua_status (*decrypt)(void *ctx, bool asym, uint8_t *data, size_t len, size_t *out_len);
+    /* Part 6 6.7.5: the symmetric keys of a new token from the nonces of an
+     * OPN exchange. Sending switches to them at once; the previous token's
+     * receive keys stay usable (Part 6 6.7.4). Returns Good or
+     * BadNonceInvalid / BadInternalError. NULL: the policy has no keys. */
+    ua_status (*derive)(void *ctx, uint32_t token_id, const ua_ByteString *local_nonce,
+                        const ua_ByteString *remote_nonce);
+    /* Picks the receive keys of token_id for the symmetric decodes that
+     * follow. Returns Good or BadSecureChannelTokenUnknown. NULL: nothing
+     * to pick. */
+    ua_status (*use_token)(void *ctx, uint32_t token_id);
 } ua_sec_ops;
 
 extern const ua_sec_ops ua_sec_ops_none;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "ua_binary.h"
 #include "ua_crypto.h"
 #include "ua_nodeids.h"
@@ -25,6 +27,7 @@ static void schedule_reconnect(ua_client *c);
 static void start_session(ua_client *c);
 static void disconnect_done(ua_client *c);
 static void clear_session(ua_client *c);
+static ua_status open_channel(ua_client *c);
 
 static const ua_channel_callbacks channel_cbs = {channel_on_open, channel_on_message,
                                                  channel_on_closed};
@@ -76,6 +79,20 @@ ua_client *ua_client_new(uv_loop_t *loop, const ua_client_config *cfg)
     c->cfg.session_name = dup_or(cfg->session_name, "opcua-session-manager");
     c->cfg.username = dup_or(cfg->username, NULL);
     c->cfg.password = dup_or(cfg->password, NULL);
+    /* Copies and references the caller keeps its own of; a failed copy
+     * leaves a null certificate, which connect reports. */
+    c->cfg.client_cert_der = (ua_ByteString){0, NULL};
+    c->cfg.user_cert_der = (ua_ByteString){0, NULL};
+    ua_copy(&cfg->client_cert_der, &c->cfg.client_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_copy(&cfg->user_cert_der, &c->cfg.user_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
+    if (c->cfg.client_key && EVP_PKEY_up_ref(c->cfg.client_key) != 1)
+        c->cfg.client_key = NULL;
+    if (c->cfg.user_key && EVP_PKEY_up_ref(c->cfg.user_key) != 1)
+        c->cfg.user_key = NULL;
+    c->cfg.channel.local_cert = (ua_ByteString){0, NULL};
+    c->cfg.channel.local_key = NULL;
+    c->cfg.channel.remote_cert = (ua_ByteString){0, NULL};
+    c->policy = c->cfg.channel.policy ? ua_policy_of_ops(c->cfg.channel.policy) : NULL;
     if (!c->cfg.timeout_ms)
         c->cfg.timeout_ms = 5000;
     c->cfg.channel.connect_timeout_ms = c->cfg.timeout_ms;
@@ -302,8 +319,8 @@ ua_status ua_client_service(ua_client *c, const void *request, const ua_type *re
 }
 
 ua_status ua_client_service_timeout(ua_client *c, const void *request, const ua_type *req_type,
-                                    const ua_type *resp_type, uint32_t retries,
-                                    uint32_t timeout_ms, ua_service_cb cb, void *ud)
+                                    const ua_type *resp_type, uint32_t retries, uint32_t timeout_ms,
+                                    ua_service_cb cb, void *ud)
 {
     return submit(c, request, req_type, resp_type, retries, timeout_ms, false, cb, ud);
 }
@@ -416,6 +433,10 @@ static void connect_failed(ua_client *c, ua_status st)
     }
     fail_in_flight(c, UA_STATUS_BADCONNECTIONCLOSED, true);
     c->connect_failing = false;
+    if (st == UA_STATUS_BADSECURITYCHECKSFAILED || st == UA_STATUS_BADCERTIFICATEINVALID ||
+        st == UA_STATUS_BADAPPLICATIONSIGNATUREINVALID)
+        /* The server may have a new certificate: ask for it again. */
+        ua_clear(&c->endpoint_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
     if (c->reconnecting) {
         log_debug("reconnect to %s failed: %s", c->url, ua_status_name(st));
         schedule_reconnect(c);
@@ -547,14 +568,17 @@ static void read_limits(ua_client *c)
 }
 
 /* Finds the user token policy of the given type among the endpoints the
- * server returned, preferring the endpoint of our security policy. */
+ * server returned, preferring the endpoint of our security policy and mode
+ * (servers check the policyId against the endpoint the channel uses). */
 static const ua_UserTokenPolicy *find_token_policy(const ua_CreateSessionResponse *r,
-                                                   const char *channel_policy, int32_t type)
+                                                   const char *channel_policy, int32_t mode,
+                                                   int32_t type)
 {
     const ua_UserTokenPolicy *any = NULL;
     for (size_t i = 0; i < r->serverEndpointsSize; i++) {
         const ua_EndpointDescription *e = &r->serverEndpoints[i];
-        bool ours = ua_string_equal_cstr(&e->securityPolicyUri, channel_policy);
+        bool ours =
+            ua_string_equal_cstr(&e->securityPolicyUri, channel_policy) && e->securityMode == mode;
         for (size_t k = 0; k < e->userIdentityTokensSize; k++) {
             if (e->userIdentityTokens[k].tokenType != type)
                 continue;
@@ -569,11 +593,45 @@ static const ua_UserTokenPolicy *find_token_policy(const ua_CreateSessionRespons
 
 static void on_activated(ua_client *c, ua_status st, void *resp, void *ud);
 
+/* The security policy of a user token: its own, else the channel's. */
+static const char *token_security(const ua_client *c, const ua_UserTokenPolicy *policy)
+{
+    if (policy->securityPolicyUri.length)
+        return (const char *)policy->securityPolicyUri.data;
+    return c->cfg.channel.policy ? c->cfg.channel.policy->uri : UA_POLICY_NONE;
+}
+
+/* Part 4 7.36.5: an X509IdentityToken and, as userTokenSignature, the
+ * user key's signature over serverCertificate + serverNonce. */
+static ua_status make_x509_identity(ua_client *c, const ua_UserTokenPolicy *policy,
+                                    ua_ExtensionObject *out, ua_SignatureData *sig)
+{
+    const ua_policy *p = ua_policy_find(token_security(c, policy));
+    if (!p) {
+        log_warning("server %s: X.509 user token policy without a usable security policy", c->url);
+        return UA_STATUS_BADIDENTITYTOKENINVALID;
+    }
+    if (!c->cfg.user_key)
+        return UA_STATUS_BADCONFIGURATIONERROR;
+    ua_X509IdentityToken tok;
+    tok.policyId = policy->policyId;
+    tok.certificateData = c->cfg.user_cert_der;
+    ua_status st = ua_extobj_set_copy(out, &tok, UA_TYPE_X509IDENTITYTOKEN);
+    if (st == UA_STATUS_GOOD)
+        st = ua_policy_sign(p, c->cfg.user_key, &c->server_certificate, &c->server_nonce,
+                            &sig->signature);
+    if (st == UA_STATUS_GOOD)
+        sig->algorithm = ua_string_borrow(p->asym_sig_uri);
+    return st;
+}
+
 /* Builds the identity token; the password is encrypted as the token
  * policy demands (Part 4 7.36.4), even on a None channel. */
 static ua_status make_identity(ua_client *c, const ua_UserTokenPolicy *policy,
-                               ua_ExtensionObject *out)
+                               ua_ExtensionObject *out, ua_SignatureData *sig)
 {
+    if (c->cfg.user_cert_der.data)
+        return make_x509_identity(c, policy, out, sig);
     if (!c->cfg.username) {
         ua_AnonymousIdentityToken anon;
         anon.policyId = policy->policyId;
@@ -583,10 +641,7 @@ static ua_status make_identity(ua_client *c, const ua_UserTokenPolicy *policy,
     ua_init(&tok, UA_TYPE_USERNAMEIDENTITYTOKEN);
     tok.policyId = policy->policyId;
     tok.userName = ua_string_borrow(c->cfg.username);
-    const char *sec = policy->securityPolicyUri.length
-                          ? (const char *)policy->securityPolicyUri.data
-                      : c->cfg.channel.policy ? c->cfg.channel.policy->uri
-                                              : UA_POLICY_NONE;
+    const char *sec = token_security(c, policy);
     ua_ByteString secret = ua_string_borrow(c->cfg.password ? c->cfg.password : "");
     ua_status st;
     if (strcmp(sec, UA_POLICY_NONE) == 0) {
@@ -611,11 +666,22 @@ static ua_status activate(ua_client *c, const ua_UserTokenPolicy *policy)
 {
     ua_ActivateSessionRequest req;
     ua_init(&req, UA_TYPE_ACTIVATESESSIONREQUEST);
-    ua_status st = make_identity(c, policy, &req.userIdentityToken);
+    ua_status st = UA_STATUS_GOOD;
+    if (c->policy) {
+        /* Part 4 5.6.3: prove we hold the key of the certificate we sent,
+         * bound to the server's certificate and latest nonce. */
+        st = ua_policy_sign(c->policy, c->cfg.client_key, &c->server_certificate, &c->server_nonce,
+                            &req.clientSignature.signature);
+        req.clientSignature.algorithm = ua_string_borrow(c->policy->asym_sig_uri);
+    }
+    if (st == UA_STATUS_GOOD)
+        st = make_identity(c, policy, &req.userIdentityToken, &req.userTokenSignature);
     if (st == UA_STATUS_GOOD)
         st = ua_client_submit_internal(c, &req, UA_TYPE_ACTIVATESESSIONREQUEST,
                                        UA_TYPE_ACTIVATESESSIONRESPONSE, on_activated, NULL);
     ua_clear(&req.userIdentityToken, UA_BUILTIN(UA_KIND_EXTENSIONOBJECT));
+    ua_clear(&req.clientSignature.signature, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_clear(&req.userTokenSignature.signature, UA_BUILTIN(UA_KIND_BYTESTRING));
     return st;
 }
 
@@ -625,6 +691,32 @@ static void clear_session(ua_client *c)
     ua_clear(&c->auth_token, UA_BUILTIN(UA_KIND_NODEID));
     ua_clear(&c->server_nonce, UA_BUILTIN(UA_KIND_BYTESTRING));
     c->session_active = false;
+}
+
+/* Part 4 5.6.2: on a secured channel the server proves it holds the key
+ * of the endpoint's certificate by signing our certificate + nonce. */
+static ua_status check_server_signature(ua_client *c, const ua_CreateSessionResponse *r)
+{
+    if (!c->policy)
+        return UA_STATUS_GOOD;
+    uint8_t a[20], b[20];
+    if (ua_crypto_thumbprint(&r->serverCertificate, a) != UA_STATUS_GOOD ||
+        ua_crypto_thumbprint(&c->endpoint_cert, b) != UA_STATUS_GOOD || memcmp(a, b, 20) != 0) {
+        log_warning("server %s: CreateSession certificate differs from its endpoint's", c->url);
+        return UA_STATUS_BADCERTIFICATEINVALID;
+    }
+    if (!r->serverNonce.data || r->serverNonce.length < 32 ||
+        r->serverNonce.length > UA_CRYPTO_MAX_NONCE)
+        return UA_STATUS_BADNONCEINVALID;
+    ua_ByteString nonce = {sizeof(c->client_nonce), c->client_nonce};
+    ua_status st = UA_STATUS_BADAPPLICATIONSIGNATUREINVALID;
+    if (ua_string_equal_cstr(&r->serverSignature.algorithm, c->policy->asym_sig_uri))
+        st = ua_policy_verify(c->policy, &r->serverCertificate, &c->cfg.client_cert_der, &nonce,
+                              &r->serverSignature.signature);
+    if (st != UA_STATUS_GOOD)
+        log_warning("server %s: CreateSession signature does not verify (%s)", c->url,
+                    ua_status_name(st));
+    return st == UA_STATUS_GOOD ? st : UA_STATUS_BADAPPLICATIONSIGNATUREINVALID;
 }
 
 static void on_session_created(ua_client *c, ua_status st, void *resp, void *ud)
@@ -645,12 +737,22 @@ static void on_session_created(ua_client *c, ua_status st, void *resp, void *ud)
     ua_copy(&r->serverNonce, &c->server_nonce, UA_BUILTIN(UA_KIND_BYTESTRING));
     ua_copy(&r->serverCertificate, &c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
     c->revised_session_timeout = r->revisedSessionTimeout;
+    st = check_server_signature(c, r);
+    if (st != UA_STATUS_GOOD) {
+        connect_failed(c, st);
+        return;
+    }
     const char *chan_policy = c->cfg.channel.policy ? c->cfg.channel.policy->uri : UA_POLICY_NONE;
-    int32_t want = c->cfg.username ? UA_USERTOKENTYPE_USERNAME : UA_USERTOKENTYPE_ANONYMOUS;
-    const ua_UserTokenPolicy *policy = find_token_policy(r, chan_policy, want);
+    int32_t want = c->cfg.user_cert_der.data ? UA_USERTOKENTYPE_CERTIFICATE
+                   : c->cfg.username         ? UA_USERTOKENTYPE_USERNAME
+                                             : UA_USERTOKENTYPE_ANONYMOUS;
+    const ua_UserTokenPolicy *policy =
+        find_token_policy(r, chan_policy, c->cfg.channel.security_mode, want);
     if (!policy) {
         log_warning("server %s offers no %s login", c->url,
-                    c->cfg.username ? "username/password" : "anonymous");
+                    want == UA_USERTOKENTYPE_CERTIFICATE ? "X.509 certificate"
+                    : want == UA_USERTOKENTYPE_USERNAME  ? "username/password"
+                                                         : "anonymous");
         connect_failed(c, UA_STATUS_BADIDENTITYTOKENINVALID);
         return;
     }
@@ -707,15 +809,19 @@ static void start_session(ua_client *c)
     req.clientDescription.applicationType = UA_APPLICATIONTYPE_CLIENT;
     req.endpointUrl = ua_string_borrow(c->url);
     req.sessionName = ua_string_borrow(c->cfg.session_name);
-    uint8_t nonce[32];
-    ua_crypto_random(nonce, sizeof(nonce));
-    req.clientNonce.data = nonce;
-    req.clientNonce.length = sizeof(nonce);
+    ua_status st = ua_crypto_random(c->client_nonce, sizeof(c->client_nonce));
+    if (st != UA_STATUS_GOOD) {
+        connect_failed(c, st);
+        return;
+    }
+    req.clientNonce.data = c->client_nonce;
+    req.clientNonce.length = sizeof(c->client_nonce);
+    if (c->cfg.client_cert_der.data)
+        req.clientCertificate = c->cfg.client_cert_der; /* borrowed for the encode */
     req.requestedSessionTimeout = c->cfg.session_timeout_ms;
     req.maxResponseMessageSize = c->cfg.channel.max_message_size;
-    ua_status st =
-        ua_client_submit_internal(c, &req, UA_TYPE_CREATESESSIONREQUEST,
-                                  UA_TYPE_CREATESESSIONRESPONSE, on_session_created, NULL);
+    st = ua_client_submit_internal(c, &req, UA_TYPE_CREATESESSIONREQUEST,
+                                   UA_TYPE_CREATESESSIONRESPONSE, on_session_created, NULL);
     if (st != UA_STATUS_GOOD)
         connect_failed(c, st);
 }
@@ -732,6 +838,29 @@ static const char *mode_name(int32_t mode)
     default:
         return "Invalid";
     }
+}
+
+/* Keeps the certificate of the endpoint we chose for the secured channel,
+ * once the application's check accepts it. */
+static ua_status accept_endpoint_cert(ua_client *c, const ua_ByteString *cert)
+{
+    uint8_t thumb[20];
+    if (ua_crypto_thumbprint(cert, thumb) != UA_STATUS_GOOD) {
+        log_warning("server %s: endpoint without a usable certificate", c->url);
+        return UA_STATUS_BADCERTIFICATEINVALID;
+    }
+    if (c->cfg.verify_server_cert) {
+        char msg[256] = "";
+        ua_status st = c->cfg.verify_server_cert(c->cfg.verify_ud, cert, c->url, msg, sizeof(msg));
+        if (st != UA_STATUS_GOOD) {
+            msg[sizeof(msg) - 1] = 0;
+            log_warning("server %s: certificate refused: %s%s%s", c->url, ua_status_name(st),
+                        msg[0] ? ": " : "", msg);
+            return UA_STATUS_IS_BAD(st) ? st : UA_STATUS_BADCERTIFICATEUNTRUSTED;
+        }
+    }
+    ua_clear(&c->endpoint_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+    return ua_copy(cert, &c->endpoint_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
 }
 
 /* Part 4 5.4.4: the endpoint we use must be one the server offers with our
@@ -779,7 +908,17 @@ static void on_endpoints(ua_client *c, ua_status st, void *resp, void *ud)
     }
     ua_clear(&c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
     ua_copy(&found->serverCertificate, &c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
-    start_session(c);
+    if (!c->discovery) {
+        start_session(c);
+        return;
+    }
+    st = accept_endpoint_cert(c, &found->serverCertificate);
+    if (st != UA_STATUS_GOOD) {
+        connect_failed(c, st);
+        return;
+    }
+    /* channel_on_closed opens the secured channel once this one is gone. */
+    ua_channel_close(c->channel);
 }
 
 static void channel_on_open(void *ud, ua_status st)
@@ -787,14 +926,14 @@ static void channel_on_open(void *ud, ua_status st)
     ua_client *c = ud;
     if (st != UA_STATUS_GOOD)
         return; /* on_closed follows and handles it */
-    if (c->reconnecting && c->session_active) {
+    if (!c->discovery && c->reconnecting && c->session_active) {
         /* Part 4 5.6.3: re-activate the existing session on the new channel. */
         st = activate(c, &c->token_policy);
         if (st != UA_STATUS_GOOD)
             connect_failed(c, st);
         return;
     }
-    if (!c->reconnecting && c->cfg.discover_endpoints) {
+    if (c->discovery || (!c->reconnecting && c->cfg.discover_endpoints && !c->policy)) {
         ua_GetEndpointsRequest req;
         ua_init(&req, UA_TYPE_GETENDPOINTSREQUEST);
         req.endpointUrl = ua_string_borrow(c->url);
@@ -814,6 +953,15 @@ static void channel_on_closed(void *ud, ua_status reason)
     c->channel = NULL;
     ua_channel_delete(ch);
     uv_timer_stop(&c->keepalive_timer);
+    if (c->discovery && reason == UA_STATUS_GOOD && c->endpoint_cert.data && !c->disconnecting &&
+        !c->deleted) {
+        /* GetEndpoints is done and its None channel closed: now the
+         * secured one. */
+        ua_status st = open_channel(c);
+        if (st != UA_STATUS_GOOD)
+            connect_failed(c, st);
+        return;
+    }
     if (c->disconnecting) {
         if (c->closing_channel) {
             uv_timer_stop(&c->reconnect_timer);
@@ -845,7 +993,21 @@ static void channel_on_closed(void *ud, ua_status reason)
 
 static ua_status open_channel(ua_client *c)
 {
-    c->channel = ua_channel_new(c->loop, &c->cfg.channel, &channel_cbs, c);
+    ua_channel_config cfg = c->cfg.channel;
+    c->discovery = false;
+    if (c->policy && !c->endpoint_cert.data) {
+        /* Part 4 5.4.4: learn the server's certificate from GetEndpoints
+         * on a None channel first. */
+        cfg.policy = NULL;
+        cfg.policy_ctx = NULL;
+        cfg.security_mode = UA_MESSAGESECURITYMODE_NONE;
+        c->discovery = true;
+    } else if (c->policy) {
+        cfg.local_cert = c->cfg.client_cert_der;
+        cfg.local_key = c->cfg.client_key;
+        cfg.remote_cert = c->endpoint_cert;
+    }
+    c->channel = ua_channel_new(c->loop, &cfg, &channel_cbs, c);
     if (!c->channel)
         return UA_STATUS_BADOUTOFMEMORY;
     ua_status st = ua_channel_open(c->channel, c->url);
@@ -925,7 +1087,20 @@ ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb,
         return UA_STATUS_BADINVALIDSTATE;
     if (strlen(url) >= sizeof(c->url))
         return UA_STATUS_BADTCPENDPOINTURLINVALID;
+    if (c->policy) {
+        int32_t mode = c->cfg.channel.security_mode;
+        if (mode != UA_MESSAGESECURITYMODE_SIGN && mode != UA_MESSAGESECURITYMODE_SIGNANDENCRYPT)
+            return UA_STATUS_BADSECURITYMODEREJECTED;
+        if (!c->cfg.client_cert_der.data || !c->cfg.client_key)
+            return UA_STATUS_BADCONFIGURATIONERROR;
+        if (c->policy->deprecated)
+            log_warning("security policy %s is deprecated", c->policy->ops.uri);
+    }
+    if (c->cfg.user_cert_der.data && !c->cfg.user_key)
+        return UA_STATUS_BADCONFIGURATIONERROR;
     snprintf(c->url, sizeof(c->url), "%s", url);
+    /* A new connect learns the server certificate anew. */
+    ua_clear(&c->endpoint_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
     c->connect_cb = cb;
     c->connect_ud = ud;
     c->reconnecting = false;
@@ -1040,6 +1215,11 @@ static void on_client_handle_closed(uv_handle_t *h)
         return;
     ua_clear(&c->token_policy, UA_TYPE_USERTOKENPOLICY);
     ua_clear(&c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_clear(&c->endpoint_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_clear(&c->cfg.client_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_clear(&c->cfg.user_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
+    EVP_PKEY_free(c->cfg.client_key);
+    EVP_PKEY_free(c->cfg.user_key);
     clear_session(c);
     free((char *)c->cfg.application_uri);
     free((char *)c->cfg.application_name);

@@ -10,7 +10,15 @@
  *
  * Ownership: requests are borrowed (encoded before the call returns);
  * responses handed to a callback are borrowed for the duration of the call
- * (copy what you keep). Strings in the config are copied. */
+ * (copy what you keep). Strings and certificates in the config are copied;
+ * the client takes its own reference on each key.
+ *
+ * Security (Part 4 5.6.2, 5.6.3; Part 6 6.7): with a policy other than
+ * None, connect opens a None channel for GetEndpoints, keeps the server
+ * certificate of the endpoint that matches policy and mode, hands it to
+ * verify_server_cert, closes that channel and opens the secured one.
+ * Reconnects reuse the certificate. The session proves our key
+ * (clientSignature) and checks the server's (serverSignature). */
 #ifndef UA_CLIENT_H
 #define UA_CLIENT_H
 
@@ -22,6 +30,14 @@
 #include "ua_types.h"
 
 typedef struct ua_client ua_client;
+
+/* Decides whether the server certificate (DER; a leaf or a chain of
+ * concatenated DER certificates, the server's first) of endpoint_url may
+ * be used. Returns Good, or a Bad status (BadCertificateUntrusted, ...)
+ * with a reason in msg (msg_size bytes, NUL-terminated) for the log.
+ * Called on the client's loop before a secured channel is opened. */
+typedef ua_status (*ua_client_verify_cert_cb)(void *ud, const ua_ByteString *cert_der,
+                                              const char *endpoint_url, char *msg, size_t msg_size);
 
 typedef enum ua_client_state {
     UA_CLIENT_DISCONNECTED = 0, /* never connected, or disconnected on request */
@@ -42,13 +58,26 @@ typedef struct ua_client_config {
     uint32_t reconnect_max_ms;    /* backoff cap (default 30000) */
     bool delete_subscriptions;    /* CloseSession.deleteSubscriptions (default true) */
     bool discover_endpoints;      /* GetEndpoints first and check that the server offers
-                                     our policy and mode (default true) */
+                                     our policy and mode (default true; always done for
+                                     a secured policy, which needs the certificate) */
     const char *application_uri;  /* default "urn:opcua-session-manager:client" */
     const char *application_name; /* default "opcua-session-manager" */
     const char *session_name;     /* default "opcua-session-manager" */
-    const char *username;         /* NULL = anonymous */
+    const char *username;         /* NULL = anonymous (unless user_cert_der) */
     const char *password;
-    ua_channel_config channel;
+    /* Our application instance certificate (DER) and its private key: needed
+     * when channel.policy is not None. Its SubjectAltName URI must equal
+     * application_uri. Replace channel.local_cert / local_key, which the
+     * client sets itself. */
+    ua_ByteString client_cert_der;
+    EVP_PKEY *client_key;
+    /* X.509 user identity (X509IdentityToken), used instead of a username
+     * when user_cert_der is set; user_key signs the server's nonce. */
+    ua_ByteString user_cert_der;
+    EVP_PKEY *user_key;
+    ua_client_verify_cert_cb verify_server_cert; /* NULL = accept any certificate */
+    void *verify_ud;
+    ua_channel_config channel; /* policy: a ua_policy's &ops (ua_policy_find), or NULL */
 } ua_client_config;
 
 /** Fills the defaults listed above. */
@@ -85,7 +114,9 @@ void ua_client_set_session_cb(ua_client *c, ua_client_session_cb cb, void *ud);
 
 /** Connects to url: channel, CreateSession, ActivateSession, limits. cb
  *  fires once with Good or the reason. Returns Good (cb follows) or an
- *  error without calling cb (BadInvalidState when not disconnected). */
+ *  error without calling cb (BadInvalidState when not disconnected,
+ *  BadConfigurationError for a secured policy without certificate and key,
+ *  BadSecurityModeRejected for a mode that does not fit the policy). */
 ua_status ua_client_connect(ua_client *c, const char *url, ua_client_done_cb cb, void *ud);
 
 /** Closes the session and the channel; outstanding requests fail with
@@ -125,8 +156,8 @@ ua_status ua_client_service(ua_client *c, const void *request, const ua_type *re
  *  (timeout_ms; 0 = the configured timeout_ms): for requests the server may
  *  legitimately hold longer, such as Publish (up to a keep-alive period). */
 ua_status ua_client_service_timeout(ua_client *c, const void *request, const ua_type *req_type,
-                                    const ua_type *resp_type, uint32_t retries,
-                                    uint32_t timeout_ms, ua_service_cb cb, void *ud);
+                                    const ua_type *resp_type, uint32_t retries, uint32_t timeout_ms,
+                                    ua_service_cb cb, void *ud);
 
 /* Multi-node services, split into requests that fit the server's
  * OperationLimits (or batch_size) and re-assembled in order; the callback

@@ -5,6 +5,7 @@
 
 #include "ua_binary.h"
 #include "ua_client.h"
+#include "ua_policy.h"
 
 typedef struct ua_pending {
     struct ua_pending *next, *prev;
@@ -12,7 +13,7 @@ typedef struct ua_pending {
     uint32_t handle;     /* RequestHeader.requestHandle */
     bool sent;           /* false: waiting for a reconnect */
     uint32_t retries;
-    uint64_t deadline; /* uv_now() ms */
+    uint64_t deadline;   /* uv_now() ms */
     uint32_t timeout_ms; /* this request's deadline and timeoutHint */
     const ua_type *req_type;
     const ua_type *resp_type;
@@ -38,7 +39,14 @@ struct ua_client {
     ua_NodeId session_id;
     ua_NodeId auth_token; /* null when there is no session */
     ua_ByteString server_nonce;
-    ua_ByteString server_certificate;
+    ua_ByteString server_certificate; /* from CreateSession */
+    uint8_t client_nonce[32];         /* of the last CreateSession */
+    const ua_policy *policy;          /* NULL for None */
+
+    /* security: the server certificate of the endpoint we chose, and
+     * whether the current channel is the None one of GetEndpoints */
+    ua_ByteString endpoint_cert;
+    bool discovery;
     double revised_session_timeout;
     ua_operation_limits limits;
     bool session_active;

@@ -90,8 +90,8 @@ static ua_status toy_decrypt(void *ctx, bool asym, uint8_t *d, size_t n, size_t 
     return UA_STATUS_GOOD;
 }
 
-static const ua_sec_ops toy_ops = {"urn:test:toy", 32,          toy_sizes,  toy_sign,
-                                   toy_verify,     toy_encrypt, toy_decrypt};
+static const ua_sec_ops toy_ops = {"urn:test:toy", 32,          toy_sizes, toy_sign, toy_verify,
+                                   toy_encrypt,    toy_decrypt, NULL,      NULL};
 
 static const uint8_t headers[16] = {'M', 'S', 'G', 'F', 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0};
 
