@@ -121,6 +121,7 @@ static void free_session(dsession *s)
     free(s->reuse_key);
     session_config_clear(&s->settings);
     dsubs_clear(&s->subs);
+    dsecurity_clear(&s->sec);
     free(s);
 }
 
@@ -280,9 +281,18 @@ static void on_open_connected(ua_client *c, ua_status st, void *ud)
         char what[1200];
         snprintf(what, sizeof(what), "Failed to connect to %s", s->endpoint_url);
         st = st == UA_STATUS_GOOD ? UA_STATUS_BADSHUTDOWN : st;
-        reply_status(o->req, st, what);
-        for (size_t i = 0; i < o->nwait; i++)
-            reply_status(o->waiters[i], st, what);
+        if (UA_STATUS_IS_BAD(s->sec.trust_status) && s->sec.trust_message[0]) {
+            /* The trust store refused the server's certificate: say which
+             * check failed and what to do (the store's message). */
+            reply_error(o->req, "UntrustedCertificateException", s->sec.trust_message);
+            for (size_t i = 0; i < o->nwait; i++)
+                reply_error(o->waiters[i], "UntrustedCertificateException",
+                            s->sec.trust_message);
+        } else {
+            reply_status(o->req, st, what);
+            for (size_t i = 0; i < o->nwait; i++)
+                reply_status(o->waiters[i], st, what);
+        }
         s->client = NULL;
         free_session(s);
         open_ctx_free(o);
@@ -330,8 +340,6 @@ static void client_config_from(const session_config *sc, ua_client_config *cc)
         cc->username = sc->username;
         cc->password = sc->password;
     }
-    if (sc->has_security_mode)
-        cc->channel.security_mode = sc->security_mode;
     cc->session_name = "opcua-session-manager";
 }
 
@@ -396,15 +404,10 @@ static void cmd_open(osmd *d, ipc_request *req, json_t *request)
         session_config_clear(&sc);
         return;
     }
-    bool none_policy =
-        !sc.security_policy ||
-        strcmp(sc.security_policy, "http://opcfoundation.org/UA/SecurityPolicy#None") == 0;
-    if (!none_policy || (sc.has_security_mode && sc.security_mode != 1)) {
-        snprintf(msg, sizeof(msg),
-                 "Failed to connect to %s: only SecurityPolicy None with mode None is available "
-                 "in this build",
-                 url);
-        reply_error(req, "ConnectionException", msg);
+    dsecurity sec;
+    const char *sec_type = "Exception";
+    if (dsecurity_prepare(&sec, &sc, &d->cfg, &sec_type, msg, sizeof(msg)) != 0) {
+        reply_error(req, sec_type, msg);
         free(key);
         session_config_clear(&sc);
         return;
@@ -415,15 +418,18 @@ static void cmd_open(osmd *d, ipc_request *req, json_t *request)
         free(s);
         free(o);
         free(key);
+        dsecurity_clear(&sec);
         session_config_clear(&sc);
         reply_error(req, "Exception", "out of memory");
         return;
     }
     s->reuse_key = key;
     s->settings = sc;
+    s->sec = sec;
     s->config = session_config_sanitised(&sc, false);
     ua_client_config cc;
     client_config_from(&s->settings, &cc);
+    dsecurity_apply(&s->sec, &s->settings, &cc);
     s->client = ua_client_new(d->loop, &cc);
     o->d = d;
     o->req = req;

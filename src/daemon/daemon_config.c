@@ -8,7 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum opt_kind { OPT_STRING, OPT_NUMBER, OPT_INT, OPT_OCTAL, OPT_LIST, OPT_LEVEL, OPT_CACHE };
+/* OPT_FLAG: a bool option without a value (--flag), or --flag=true|false. */
+enum opt_kind { OPT_STRING, OPT_NUMBER, OPT_INT, OPT_OCTAL, OPT_LIST, OPT_LEVEL, OPT_CACHE, OPT_FLAG };
 
 typedef struct option_def {
     const char *name;
@@ -43,6 +44,14 @@ static const option_def options[] = {
     {"--cache-ttl", OPT_NUMBER, OFF(cache_ttl_s), "S    cache entries live S seconds (300)"},
     {"--ipc-timeout", OPT_NUMBER, OFF(ipc_timeout_s),
      "S    an IPC client must send a complete line within S seconds (30)"},
+    {"--pki-dir", OPT_STRING, OFF(pki_dir),
+     "DIR  where the daemon keeps its own application certificate,\n"
+     "                             made on first use of a secured policy (default\n"
+     "                             $STATE_DIRECTORY/pki, else ~/.local/state/\n"
+     "                             opcua-session-manager/pki)"},
+    {"--allow-deprecated-policies", OPT_FLAG, OFF(allow_deprecated_policies),
+     "     allow SecurityPolicy Basic128Rsa15 and Basic256 (weak;\n"
+     "                             for old devices only)"},
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
@@ -94,6 +103,7 @@ void daemon_config_clear(daemon_config *cfg)
     free(cfg->auth_token_file);
     free(cfg->log_file);
     free(cfg->cache_path);
+    free(cfg->pki_dir);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -209,6 +219,17 @@ static int apply(daemon_config *cfg, const option_def *o, const char *v, FILE *e
                 v);
         return -1;
     }
+    case OPT_FLAG:
+        if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+            *(bool *)slot = true;
+        else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+            *(bool *)slot = false;
+        else {
+            fprintf(err, "opcua-session-manager: %s takes no value (or true/false), got '%s'\n",
+                    o->name, v);
+            return -1;
+        }
+        return 0;
     case OPT_CACHE:
         if (strcmp(v, "memory") == 0)
             *(enum daemon_cache_driver *)slot = DAEMON_CACHE_MEMORY;
@@ -297,6 +318,8 @@ int daemon_config_parse(daemon_config *cfg, int argc, char **argv, const char *e
             break;
         }
         const char *value = eq ? eq + 1 : NULL;
+        if (!value && o->kind == OPT_FLAG)
+            value = "true";
         if (!value) {
             if (i + 1 >= argc) {
                 fprintf(err, "Missing value for option %s.\nRun with --help for usage.\n", o->name);

@@ -33,6 +33,8 @@ typedef struct daemon_config {
     char *cache_path;     /* owned */
     double cache_ttl_s;   /* 300 */
     double ipc_timeout_s; /* ours: time to the first complete line (30) */
+    char *pki_dir;        /* owned; NULL = the default (daemon_security.c) */
+    bool allow_deprecated_policies; /* Basic128Rsa15, Basic256 */
 } daemon_config;
 
 enum daemon_config_result {

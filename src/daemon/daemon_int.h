@@ -10,6 +10,7 @@
 
 #include "daemon_cache.h"
 #include "daemon_config.h"
+#include "daemon_security.h"
 #include "daemon_subs.h"
 #include "ipc_server.h"
 #include "session_config.h"
@@ -25,6 +26,7 @@ typedef struct dsession {
     ua_client *client;
     session_config settings; /* typed copy (secrets included, never logged) */
     dsubs subs;              /* subscriptions created through this session */
+    dsecurity sec;           /* certificates, keys, trust store (the client borrows it) */
 } dsession;
 
 typedef struct osmd {

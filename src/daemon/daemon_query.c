@@ -777,24 +777,18 @@ static void q_reconnect(qctx *q, ua_client *c)
         submit_failed(q, st);
 }
 
-/* query-methods.md 39-40: a no-op without a trust store. */
+/* query-methods.md 39-42: the session's trust store (daemon_security.c);
+ * trustCertificate / untrustCertificate are no-ops without one. */
 static void q_trust(qctx *q, dsession *s)
 {
-    json_t *p = param(q->params, 0);
-    if (!json_is_string(p)) {
-        reply_error(q->req, "TypeError",
-                    strcmp(q->method, "trustCertificate") == 0
-                        ? "certDer must be a string (base64 DER)"
-                        : "fingerprint must be a string (SHA-1, hex)");
+    const char *type = "Exception";
+    char msg[512];
+    json_t *v = dsecurity_trust_method(&s->sec, q->method, q->params, &type, msg, sizeof(msg));
+    if (!v) {
+        reply_error(q->req, type, msg);
         return;
     }
-    if (!s->settings.trust_store_path) {
-        reply_ok(q->req, NULL);
-        return;
-    }
-    reply_error(q->req, "ServiceUnsupportedException",
-                "trust stores arrive with the security support; this session's trustStorePath "
-                "is not used yet");
+    reply_ok(q->req, v);
 }
 
 /* ---- server information (invoke only) ----------------------------------------- */
@@ -978,13 +972,8 @@ static bool local_getter(qctx *q, dsession *s)
         ua_clear(&id, UA_BUILTIN(UA_KIND_NODEID));
         v = json_null();
     } else if (strcmp(m, "getTrustStore") == 0 || strcmp(m, "getTrustPolicy") == 0) {
-        bool set = strcmp(m, "getTrustStore") == 0 ? s->settings.trust_store_path != NULL
-                                                   : s->settings.trust_policy != NULL;
-        if (set) {
-            reply_error(q->req, "SerializationException", "Cannot serialize value of type object");
-            return true;
-        }
-        v = json_null();
+        q_trust(q, s);
+        return true;
     } else if (strcmp(m, "getEventDispatcher") == 0 || strcmp(m, "getLogger") == 0) {
         reply_error(q->req, "SerializationException", "Cannot serialize value of type object");
         return true;

@@ -132,7 +132,8 @@ void session_config_clear(session_config *cfg)
     char **strings[] = {&cfg->security_policy,  &cfg->username,        &cfg->password,
                         &cfg->client_cert_path, &cfg->client_key_path, &cfg->ca_cert_path,
                         &cfg->user_cert_path,   &cfg->user_key_path,   &cfg->trust_store_path,
-                        &cfg->trust_policy};
+                        &cfg->trust_policy,     &cfg->client_key_password,
+                        &cfg->user_key_password};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         if (*strings[i]) {
             OPENSSL_cleanse(*strings[i], strlen(*strings[i]));
@@ -211,6 +212,10 @@ int session_config_parse(const json_t *config, session_config *out, config_error
             rc = to_string(v, key, &out->user_cert_path, err);
         } else if (strcmp(key, "userKeyPath") == 0) {
             rc = to_string(v, key, &out->user_key_path, err);
+        } else if (strcmp(key, "clientKeyPassword") == 0) {
+            rc = to_string(v, key, &out->client_key_password, err);
+        } else if (strcmp(key, "userKeyPassword") == 0) {
+            rc = to_string(v, key, &out->user_key_password, err);
         } else if (strcmp(key, "trustStorePath") == 0) {
             rc = to_string(v, key, &out->trust_store_path, err);
         } else if (strcmp(key, "trustPolicy") == 0) {
@@ -287,7 +292,8 @@ static int credential_hash(const session_config *c, char hex[65])
 {
     const char *fields[] = {c->username,        c->password,        c->client_cert_path,
                             c->client_key_path, c->ca_cert_path,    c->user_cert_path,
-                            c->user_key_path,   c->trust_store_path};
+                            c->user_key_path,   c->trust_store_path, c->client_key_password,
+                            c->user_key_password};
     EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),

@@ -85,6 +85,35 @@ static void test_daemon_config_values_both_forms(void **state)
     daemon_config_clear(&cfg);
 }
 
+static void test_daemon_config_security_flags(void **state)
+{
+    (void)state;
+    daemon_config cfg;
+    char err[1024] = "";
+    const char *none[] = {NULL};
+    assert_int_equal(parse(&cfg, NULL, none, err, sizeof(err)), DAEMON_CONFIG_RUN);
+    assert_null(cfg.pki_dir);
+    assert_false(cfg.allow_deprecated_policies);
+    daemon_config_clear(&cfg);
+
+    const char *args[] = {"--pki-dir", "/var/lib/osm/pki", "--allow-deprecated-policies", NULL};
+    assert_int_equal(parse(&cfg, NULL, args, err, sizeof(err)), DAEMON_CONFIG_RUN);
+    assert_string_equal(cfg.pki_dir, "/var/lib/osm/pki");
+    assert_true(cfg.allow_deprecated_policies);
+    daemon_config_clear(&cfg);
+
+    const char *off[] = {"--allow-deprecated-policies=false", NULL};
+    assert_int_equal(parse(&cfg, NULL, off, err, sizeof(err)), DAEMON_CONFIG_RUN);
+    assert_false(cfg.allow_deprecated_policies);
+    daemon_config_clear(&cfg);
+
+    /* a flag is on, or =true / =false; anything else is a usage error */
+    const char *bad[] = {"--allow-deprecated-policies=maybe", NULL};
+    assert_int_equal(parse(&cfg, NULL, bad, err, sizeof(err)), DAEMON_CONFIG_USAGE);
+    assert_non_null(strstr(err, "--allow-deprecated-policies"));
+    daemon_config_clear(&cfg);
+}
+
 static void test_daemon_config_strict_errors(void **state)
 {
     (void)state;
@@ -179,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_daemon_config_defaults),
         cmocka_unit_test(test_daemon_config_values_both_forms),
+        cmocka_unit_test(test_daemon_config_security_flags),
         cmocka_unit_test(test_daemon_config_strict_errors),
         cmocka_unit_test(test_daemon_config_help_and_version),
         cmocka_unit_test(test_daemon_config_token_priority),
