@@ -3,6 +3,7 @@
  * a small writer of our own over jansson values. */
 #include "ipc_json.h"
 
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -137,7 +138,12 @@ json_t *ipc_json_decode(const char *text, size_t len)
  * neighbour above may read back while the nearest does not). */
 static void shortest_digits(double d, char dig[24], int *decpt)
 {
-    for (int p = 1; p <= 17; p++) {
+    /* Any decimal of at most 15 significant digits reads back exactly
+     * (DBL_DIG), so when the shortest form has k <= 15 digits it is the
+     * 15-digit rounding without its trailing zeros: one try covers
+     * p = 1..15, and only 16 and 17 digits need tries of their own.
+     * Subnormal numbers have fewer bits: they search from one digit. */
+    for (int p = d < DBL_MIN ? 1 : 15; p <= 17; p++) {
         char buf[40];
         snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
         /* buf is "D.DDDe+XX": collect the mantissa as an integer */

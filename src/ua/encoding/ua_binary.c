@@ -12,7 +12,7 @@
 const ua_limits ua_default_limits = {
     .max_message_size = 16u << 20,
     .max_string_length = 16u << 20,
-    .max_array_length = 1u << 20,
+    .max_array_length = 4u << 20, /* a 16 MiB message of 4-byte elements */
     .max_depth = 64,
     .max_alloc = 0,
 };

@@ -221,8 +221,10 @@ static char *print_nodeid(const ua_NodeId *n, const char *prefix)
     switch (n->id_type) {
     case UA_NODEID_NUMERIC:
         out = malloc((size_t)h + 16);
-        if (out)
-            snprintf(out, (size_t)h + 16, "%si=%u", head, (unsigned)n->id.numeric);
+        if (out) {
+            memcpy(out, head, (size_t)h);
+            snprintf(out + h, 16, "i=%u", (unsigned)n->id.numeric);
+        }
         return out;
     case UA_NODEID_STRING:
         idlen = n->id.string.length;
@@ -239,8 +241,10 @@ static char *print_nodeid(const ua_NodeId *n, const char *prefix)
         char g[37];
         ua_guid_print(&n->id.guid, g);
         out = malloc((size_t)h + 40);
-        if (out)
-            snprintf(out, (size_t)h + 40, "%sg=%s", head, g);
+        if (out) {
+            memcpy(out, head, (size_t)h);
+            snprintf(out + h, 40, "g=%s", g);
+        }
         return out;
     }
     case UA_NODEID_BYTESTRING:
