@@ -11,7 +11,8 @@ clientCertPath/clientKeyPath; a wrong password; deprecated policies refused
 without --allow-deprecated-policies; the trust store under each trust policy
 (refused with UntrustedCertificateException and a copy in rejected/,
 accepted after trustCertificate, refused again after untrustCertificate,
-autoAccept); getTrustStore / getTrustPolicy; key paths and passwords never
+autoAccept; a private fixture with an expired certificate refused under
+fingerprint+expiry); getTrustStore / getTrustPolicy; key paths and passwords never
 in `list` nor in the log.
 
 Reuses the harness of test_daemon.py. Python 3 standard library only; every
@@ -23,6 +24,7 @@ import hashlib
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -241,6 +243,45 @@ def group_trust(addr, state):
         expect(any(state["server_thumb"] in f for f in trusted), "not auto-trusted: %s" % trusted)
         ok(close(addr, sid))
     check("trust.auto_accept", auto_accept)
+
+    def expired_server_certificate():
+        # a private fixture whose certificate expired a year ago
+        ctl = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixture", "ctl.sh")
+        fx = os.path.join(td.TMP, "fixture-expired")
+        os.mkdir(fx)
+        env = dict(os.environ, OSM_FIXTURE_CERT_EXPIRED="1", OSM_FIXTURE_MAX_LIFETIME="300")
+        env.pop("OSM_FIXTURE_PORT", None)
+        r = subprocess.run([ctl, "start", fx], env=env, capture_output=True, timeout=150)
+        expect(r.returncode == 0, "expired fixture did not start: %s" % r.stderr[-300:])
+        try:
+            with open(os.path.join(fx, "endpoint")) as f:
+                url = f.read().strip()
+            store = os.path.join(td.TMP, "trust-expired")
+            secured = {"securityPolicy": POLICY + "Basic256Sha256", "securityMode": 3,
+                       "trustStorePath": store, "trustPolicy": "fingerprint+expiry"}
+            r = req(addr, {"command": "open", "endpointUrl": url, "config": dict(secured),
+                           "forceNew": True}, timeout=30)[0]
+            m = err(r, "UntrustedCertificateException")
+            expect("expired" in m.lower() or "valid" in m.lower(),
+                   "message does not say the certificate expired: %s" % m)
+            # trusted by fingerprint, it is still refused for its dates ...
+            sid = ok(req(addr, {"command": "open", "endpointUrl": url, "forceNew": True,
+                                "config": {"trustStorePath": store}}, timeout=30)[0])["sessionId"]
+            eps = ok(q(addr, sid, "getEndpoints", [url, False]))
+            cert = [e["serverCertificate"] for e in eps if e.get("serverCertificate")][0]
+            ok(q(addr, sid, "trustCertificate", [cert]))
+            ok(close(addr, sid))
+            r = req(addr, {"command": "open", "endpointUrl": url, "config": dict(secured),
+                           "forceNew": True}, timeout=30)[0]
+            err(r, "UntrustedCertificateException")
+            # ... and accepted under the plain fingerprint policy
+            plain = dict(secured, trustPolicy="fingerprint")
+            sid = ok(req(addr, {"command": "open", "endpointUrl": url, "config": plain,
+                                "forceNew": True}, timeout=30)[0])["sessionId"]
+            ok(close(addr, sid))
+        finally:
+            subprocess.run([ctl, "stop", fx], capture_output=True, timeout=60)
+    check("trust.expired_certificate", expired_server_certificate)
 
     def no_store():
         sid = ok(open_session(addr, {}))["sessionId"]
