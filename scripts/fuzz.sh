@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=build-fuzz
-targets=(fuzz_ua_decode fuzz_ua_tcp fuzz_ua_channel fuzz_ipc_frame fuzz_wire_params fuzz_cert)
+targets=(fuzz_ua_decode fuzz_ua_tcp fuzz_ua_channel fuzz_ua_opn fuzz_ipc_frame fuzz_wire_params fuzz_cert)
 CC=clang cmake -S . -B "$build" -DOSM_FUZZ=ON -DOSM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}" gen_corpus >/dev/null
 for t in "${targets[@]}"; do mkdir -p "$build/corpus/$t"; done
 "$build/tests/fuzz/gen_corpus" "$build/corpus/fuzz_ua_decode" "$build/corpus/fuzz_ua_tcp" \
-  "$build/corpus/fuzz_ua_channel"
+  "$build/corpus/fuzz_ua_channel" "$build/corpus/fuzz_ua_opn"
+# fuzz_ua_opn mode 3 (first byte) takes a server certificate: the cert seed behind 2 bytes.
+{ printf '\003\000'; cat tests/fuzz/seeds/cert/seed.der; } >"$build/corpus/fuzz_ua_opn/cert-seed"
 cp tests/fuzz/seeds/ipc/* "$build/corpus/fuzz_ipc_frame/"
 cp tests/fuzz/seeds/wire/* "$build/corpus/fuzz_wire_params/"
 cp tests/fuzz/seeds/cert/* "$build/corpus/fuzz_cert/"

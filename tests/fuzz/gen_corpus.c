@@ -1,8 +1,10 @@
 /* Writes the seed corpora: for fuzz_ua_decode, every type's default and a
  * filled instance, each prefixed with the 2-byte type selector; for
  * fuzz_ua_tcp, streams of connection messages and secure chunks; for
- * fuzz_ua_channel, a server's answer: ACK, OPN response, Read response.
- * Usage: gen_corpus DECODE_DIR TCP_DIR CHANNEL_DIR */
+ * fuzz_ua_channel, a server's answer: ACK, OPN response, Read response;
+ * for fuzz_ua_opn, the plaintext of secured OPN responses (the harness
+ * signs and encrypts them) in its input format.
+ * Usage: gen_corpus DECODE_DIR TCP_DIR CHANNEL_DIR [OPN_DIR] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,11 +146,96 @@ static int write_channel_seeds(const char *dir)
     return 0;
 }
 
+/* fuzz_ua_opn inputs: mode byte, flags byte, then (mode 0) an optional
+ * security header, the type id and an OpenSecureChannelResponse with a
+ * 32-byte nonce (Basic256Sha256), or (mode 0, ServiceFault) a refusal. */
+static int write_opn_seeds(const char *dir)
+{
+    static const uint8_t heads[][2] = {{0, 0}, {0, 1}, {0, 2}, {0, 4},
+                                       {0, 8}, {0, 1}, {1, 0}, {2, 0}};
+    for (size_t v = 0; v < sizeof(heads) / sizeof(heads[0]); v++) {
+        bbuf b;
+        bbuf_init(&b, 1 << 16);
+        bbuf_append(&b, heads[v], 2);
+        if (heads[v][1] & 2) {
+            /* A header of our own: the policy URI and two null strings. */
+            bbuf h;
+            bbuf_init(&h, 1024);
+            ua_String uri =
+                ua_string_borrow("http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256");
+            ua_ByteString none = {0, NULL};
+            ua_encode(&uri, UA_BUILTIN(UA_KIND_STRING), &h);
+            ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), &h);
+            ua_encode(&none, UA_BUILTIN(UA_KIND_BYTESTRING), &h);
+            uint8_t len[2] = {(uint8_t)h.len, (uint8_t)(h.len >> 8)};
+            bbuf_append(&b, len, 2);
+            bbuf_append(&b, h.data, h.len);
+            bbuf_clear(&h);
+        }
+        if (heads[v][1] & 8) {
+            uint8_t ids[8];
+            ua_write_u32(ids, 1);
+            ua_write_u32(ids + 4, 1);
+            bbuf_append(&b, ids, 8);
+        }
+        if (heads[v][0] == 1) {
+            uint8_t junk[512];
+            for (size_t i = 0; i < sizeof(junk); i++)
+                junk[i] = (uint8_t)(i * 7);
+            bbuf_append(&b, junk, sizeof(junk));
+        } else if (v == 5) {
+            ua_NodeId id = UA_TYPE_SERVICEFAULT->binary_encoding_id;
+            ua_ServiceFault fault;
+            ua_init(&fault, UA_TYPE_SERVICEFAULT);
+            fault.responseHeader.serviceResult = UA_STATUS_BADCERTIFICATETIMEINVALID;
+            ua_encode(&id, UA_BUILTIN(UA_KIND_NODEID), &b);
+            ua_encode(&fault, UA_TYPE_SERVICEFAULT, &b);
+        } else {
+            uint8_t nonce[32];
+            for (size_t i = 0; i < sizeof(nonce); i++)
+                nonce[i] = (uint8_t)(0xA0 + i);
+            ua_OpenSecureChannelResponse opn;
+            ua_init(&opn, UA_TYPE_OPENSECURECHANNELRESPONSE);
+            opn.securityToken.channelId = 1;
+            opn.securityToken.tokenId = 1;
+            opn.securityToken.revisedLifetime = 600000;
+            opn.serverNonce.data = nonce;
+            opn.serverNonce.length = sizeof(nonce);
+            size_t at = b.len;
+            if (heads[v][0] == 2) {
+                /* Mode 2 is the raw stream: an unsecured-looking OPN chunk. */
+                uint8_t head[12] = {'O', 'P', 'N', 'F'};
+                ua_write_u32(head + 8, 1);
+                bbuf_append(&b, head, sizeof(head));
+            }
+            ua_NodeId id = UA_TYPE_OPENSECURECHANNELRESPONSE->binary_encoding_id;
+            ua_encode(&id, UA_BUILTIN(UA_KIND_NODEID), &b);
+            ua_encode(&opn, UA_TYPE_OPENSECURECHANNELRESPONSE, &b);
+            if (heads[v][0] == 2)
+                ua_write_u32(b.data + at + 4, (uint32_t)(b.len - at));
+        }
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/opn-seed-%zu", dir, v);
+        FILE *f = fopen(path, "wb");
+        int ok = f && fwrite(b.data, 1, b.len, f) == b.len;
+        if (f)
+            ok = fclose(f) == 0 && ok;
+        bbuf_clear(&b);
+        if (!ok)
+            return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: gen_corpus DECODE_DIR TCP_DIR CHANNEL_DIR\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: gen_corpus DECODE_DIR TCP_DIR CHANNEL_DIR [OPN_DIR]\n");
         return 2;
+    }
+    if (argc == 5 && write_opn_seeds(argv[4]) != 0) {
+        fprintf(stderr, "gen_corpus: cannot write the OPN seeds\n");
+        return 1;
     }
     if (write_channel_seeds(argv[3]) != 0) {
         fprintf(stderr, "gen_corpus: cannot write the channel seeds\n");

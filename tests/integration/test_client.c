@@ -11,7 +11,10 @@
  * close with no handle left. Tests 10 and 11 start a private fixture server
  * with tests/fixture/ctl.sh (state directory under the build tree).
  * Tests 15-18 use the secured endpoints (every policy the fixture offers x
- * Sign / SignAndEncrypt) with a client certificate generated at start-up. */
+ * Sign / SignAndEncrypt) with a client certificate generated at start-up;
+ * the security tests after them flip a byte in server chunks through the
+ * proxy in framed mode, present an expired certificate, and run the
+ * deprecated policies against a private server that offers them. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -433,7 +436,19 @@ typedef struct pconn {
     uv_connect_t creq;
     int handles;
     bool closing;
+    /* framed mode: server bytes not yet forwarded (an incomplete chunk) */
+    uint8_t *rx;
+    size_t rx_len;
+    bool secured; /* the server's OPN named a policy other than None */
 } pconn;
+
+/* What a framed proxy breaks in the server -> client direction, once. */
+enum px_tamper {
+    PX_TAMPER_NONE,
+    PX_TAMPER_MSG,      /* a byte in the middle of the next MSG chunk */
+    PX_TAMPER_OPN_SIG,  /* the last byte of the secured OPN response */
+    PX_TAMPER_OPN_CERT, /* a byte inside its SenderCertificate */
+};
 
 struct proxy {
     uv_loop_t *loop;
@@ -445,6 +460,9 @@ struct proxy {
     unsigned cuts;
     bool stopped;
     char url[600];
+    bool framed;           /* cut server -> client bytes into chunks */
+    enum px_tamper tamper; /* armed by the test; reset once done */
+    unsigned tampered;     /* chunks changed so far */
 };
 
 typedef struct px_write {
@@ -455,8 +473,10 @@ typedef struct px_write {
 static void pconn_handle_closed(uv_handle_t *h)
 {
     pconn *pc = h->data;
-    if (--pc->handles == 0)
+    if (--pc->handles == 0) {
+        free(pc->rx);
         free(pc);
+    }
 }
 
 static void pconn_close(pconn *pc)
@@ -488,6 +508,98 @@ static void px_written(uv_write_t *req, int status)
     free(w);
 }
 
+/* Sends n bytes at base (malloc'ed; taken) to one side. */
+static void px_forward(pconn *pc, uv_stream_t *to, char *base, size_t n)
+{
+    px_write *w = malloc(sizeof(*w));
+    if (!w) {
+        free(base);
+        pconn_close(pc);
+        return;
+    }
+    w->base = base;
+    uv_buf_t out = uv_buf_init(base, (unsigned)n);
+    if (uv_write(&w->req, to, &out, 1, px_written) < 0) {
+        free(w->base);
+        free(w);
+        pconn_close(pc);
+    }
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Applies the armed tamper to one whole server chunk c (n bytes). */
+static void px_tamper_chunk(pconn *pc, uint8_t *c, size_t n)
+{
+    proxy *px = pc->px;
+    if (memcmp(c, "OPN", 3) == 0 && n >= 16) {
+        /* Part 6 6.7.2.3: channel id, then the policy URI, SenderCertificate,
+         * ReceiverCertificateThumbprint. */
+        uint32_t uri_len = le32(c + 12);
+        pc->secured = uri_len != 0xffffffffu && uri_len >= 5 && 16 + (size_t)uri_len <= n &&
+                      memcmp(c + 16 + uri_len - 5, "#None", 5) != 0;
+        if (!pc->secured)
+            return;
+        size_t cert_at = 16 + (size_t)uri_len;
+        if (px->tamper == PX_TAMPER_OPN_SIG) {
+            c[n - 1] ^= 0x01; /* the RSA block that carries the signature */
+        } else if (px->tamper == PX_TAMPER_OPN_CERT && cert_at + 4 <= n) {
+            uint32_t cert_len = le32(c + cert_at);
+            if (cert_len == 0xffffffffu || cert_at + 4 + (size_t)cert_len > n)
+                return;
+            c[cert_at + 4 + cert_len / 2] ^= 0x01;
+        } else {
+            return;
+        }
+    } else if (memcmp(c, "MSG", 3) == 0 && pc->secured && px->tamper == PX_TAMPER_MSG && n >= 64) {
+        /* Headers (24 bytes) before, signature (32 bytes) after: the middle
+         * is signed (and encrypted under SignAndEncrypt). */
+        c[n / 2] ^= 0x01;
+    } else {
+        return;
+    }
+    px->tampered++;
+    px->tamper = PX_TAMPER_NONE;
+}
+
+/* Framed mode, server -> client: forwards whole chunks only, so that one
+ * can be changed; keeps an incomplete one for the next read. */
+static void px_framed(pconn *pc, const char *data, size_t n)
+{
+    uint8_t *grown = realloc(pc->rx, pc->rx_len + n);
+    if (!grown) {
+        pconn_close(pc);
+        return;
+    }
+    pc->rx = grown;
+    memcpy(pc->rx + pc->rx_len, data, n);
+    pc->rx_len += n;
+    size_t done = 0;
+    while (pc->rx_len - done >= 8) {
+        size_t size = le32(pc->rx + done + 4);
+        if (size < 8)
+            size = pc->rx_len - done; /* not UA-TCP: pass the rest through */
+        if (pc->rx_len - done < size)
+            break;
+        px_tamper_chunk(pc, pc->rx + done, size);
+        done += size;
+    }
+    if (done == 0)
+        return;
+    char *out = malloc(done);
+    if (!out) {
+        pconn_close(pc);
+        return;
+    }
+    memcpy(out, pc->rx, done);
+    memmove(pc->rx, pc->rx + done, pc->rx_len - done);
+    pc->rx_len -= done;
+    px_forward(pc, (uv_stream_t *)&pc->down, out, done);
+}
+
 static void px_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     pconn *pc = s->data;
@@ -497,21 +609,14 @@ static void px_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
             pconn_close(pc);
         return;
     }
-    uv_stream_t *to =
-        s == (uv_stream_t *)&pc->down ? (uv_stream_t *)&pc->up : (uv_stream_t *)&pc->down;
-    px_write *w = malloc(sizeof(*w));
-    if (!w) {
+    if (pc->px->framed && s == (uv_stream_t *)&pc->up) {
+        px_framed(pc, buf->base, (size_t)n);
         free(buf->base);
-        pconn_close(pc);
         return;
     }
-    w->base = buf->base;
-    uv_buf_t out = uv_buf_init(buf->base, (unsigned)n);
-    if (uv_write(&w->req, to, &out, 1, px_written) < 0) {
-        free(w->base);
-        free(w);
-        pconn_close(pc);
-    }
+    uv_stream_t *to =
+        s == (uv_stream_t *)&pc->down ? (uv_stream_t *)&pc->up : (uv_stream_t *)&pc->down;
+    px_forward(pc, to, buf->base, (size_t)n);
 }
 
 static void px_connected(uv_connect_t *req, int status)
@@ -2079,6 +2184,191 @@ static void test_client_security_x509_user(void **state)
     }
 }
 
+/* Connects a Basic256Sha256 client in mode through a framed proxy. */
+static void tamper_connect(ctx *t, proxy *px, int32_t mode, uint32_t auto_retry)
+{
+    ctx_init(t);
+    proxy_start(t, px, fixture_url);
+    px->framed = true;
+    ua_client_config cfg;
+    secure_config(&cfg, UA_POLICY_BASIC256SHA256, mode);
+    cfg.reconnect_min_ms = 100;
+    cfg.auto_retry = auto_retry;
+    ctx_connect(t, &cfg, px->url);
+}
+
+/* A server -> client MSG chunk with one flipped bit in its signed part
+ * (Part 6 6.7.2: the HMAC covers everything before it): the channel closes
+ * with BadSecurityChecksFailed, the Read on the wire fails (or is resent
+ * after the reconnect when it may be retried), and the client recovers. */
+static void test_client_security_tamper_msg(void **state)
+{
+    (void)state;
+    for (int32_t mode = UA_MESSAGESECURITYMODE_SIGN; mode <= UA_MESSAGESECURITYMODE_SIGNANDENCRYPT;
+         mode++) {
+        bool retry = mode == UA_MESSAGESECURITYMODE_SIGNANDENCRYPT;
+        ctx t;
+        proxy px;
+        tamper_connect(&t, &px, mode, retry ? 1 : 0);
+        assert_int_equal(read_int32(&t, "Scalar.Int32"), -2000000000);
+        size_t from = t.nstates;
+        px.tamper = PX_TAMPER_MSG;
+        reply r;
+        ua_NodeId n = sid("Scalar.Int32");
+        assert_int_equal(start_read(&t, &n, 1, &r), UA_STATUS_GOOD);
+        if (!wait_flag(&t, &r.done, WAIT_MS))
+            fail_msg("mode %d: the Read after a tampered chunk never finished", (int)mode);
+        assert_int_equal(px.tampered, 1);
+        bool broken = false;
+        for (size_t i = from; i < t.nstates; i++)
+            if (t.states[i] == UA_CLIENT_BROKEN) {
+                assert_int_equal(t.reasons[i], UA_STATUS_BADSECURITYCHECKSFAILED);
+                broken = true;
+            }
+        if (!broken)
+            fail_msg("mode %d: no Broken state after a tampered chunk", (int)mode);
+        if (retry) {
+            if (r.st != UA_STATUS_GOOD)
+                fail_msg("retried Read: %s", ua_status_name(r.st));
+            assert_int_equal(dv_int32(&((ua_ReadResponse *)r.resp)->results[0]), -2000000000);
+        } else {
+            assert_int_equal(r.st, UA_STATUS_BADCONNECTIONCLOSED);
+        }
+        reply_clear(&r);
+        /* The reconnect through the (now honest) proxy re-activates. */
+        assert_true(wait_state(&t, UA_CLIENT_CONNECTED, WAIT_MS));
+        assert_int_equal(read_int32(&t, "Scalar.Int32"), -2000000000);
+        assert_int_equal(ua_client_reconnects(t.c), 1);
+        print_message("Basic256Sha256 / %s: tampered MSG -> BadSecurityChecksFailed, %s\n",
+                      retry ? "SignAndEncrypt" : "Sign",
+                      retry ? "Read retried after the reconnect" : "Read BadConnectionClosed");
+        drop_client(&t);
+        ctx_finish(&t);
+    }
+}
+
+/* A secured OPN response with a flipped bit, in the RSA block that carries
+ * its signature or in its SenderCertificate: connect fails with
+ * BadSecurityChecksFailed, nothing is left behind, and the next connect
+ * (which fetches the endpoint's certificate again) works. */
+static void test_client_security_tamper_opn(void **state)
+{
+    (void)state;
+    static const enum px_tamper kinds[] = {PX_TAMPER_OPN_SIG, PX_TAMPER_OPN_CERT};
+    for (size_t k = 0; k < 2; k++) {
+        for (int32_t mode = UA_MESSAGESECURITYMODE_SIGN;
+             mode <= UA_MESSAGESECURITYMODE_SIGNANDENCRYPT; mode++) {
+            ctx t;
+            ctx_init(&t);
+            proxy px;
+            proxy_start(&t, &px, fixture_url);
+            px.framed = true;
+            px.tamper = kinds[k];
+            ua_client_config cfg;
+            secure_config(&cfg, UA_POLICY_BASIC256SHA256, mode);
+            ctx_new_client(&t, &cfg);
+            t.connect_done = false;
+            assert_int_equal(ua_client_connect(t.c, px.url, on_connected, &t), UA_STATUS_GOOD);
+            assert_true(wait_flag(&t, &t.connect_done, WAIT_MS));
+            assert_int_equal(px.tampered, 1);
+            if (t.connect_st != UA_STATUS_BADSECURITYCHECKSFAILED)
+                fail_msg("tampered OPN (%s, mode %d): %s",
+                         kinds[k] == PX_TAMPER_OPN_SIG ? "signature" : "certificate", (int)mode,
+                         ua_status_name(t.connect_st));
+            assert_int_equal(ua_client_get_state(t.c), UA_CLIENT_DISCONNECTED);
+            assert_int_equal(t.reasons[t.nstates - 1], UA_STATUS_BADSECURITYCHECKSFAILED);
+            t.connect_done = false;
+            assert_int_equal(ua_client_connect(t.c, px.url, on_connected, &t), UA_STATUS_GOOD);
+            assert_true(wait_flag(&t, &t.connect_done, WAIT_MS));
+            assert_int_equal(t.connect_st, UA_STATUS_GOOD);
+            assert_int_equal(read_int32(&t, "Scalar.Int32"), -2000000000);
+            drop_client(&t);
+            ctx_finish(&t);
+        }
+    }
+}
+
+/* An expired client certificate: node-opcua refuses the OpenSecureChannel
+ * and the client reports the server's status. The fixture auto-accepts
+ * unknown certificates and node-opcua 2.182.2 does so before it looks at
+ * the dates, so the very first contact may succeed; from then on the
+ * certificate is "trusted" and its dates are checked. */
+static void test_client_security_expired_cert(void **state)
+{
+    (void)state;
+    EVP_PKEY *key = NULL;
+    ua_ByteString der = {0, NULL};
+    assert_int_equal(
+        test_cert_make_dated(TEST_APP_URI, 2048, -2L * 24 * 3600, -24L * 3600, &key, &der), 0);
+    ctx t;
+    ctx_init(&t);
+    ua_client_config cfg;
+    secure_config(&cfg, UA_POLICY_BASIC256SHA256, UA_MESSAGESECURITYMODE_SIGNANDENCRYPT);
+    cfg.client_cert_der = der;
+    cfg.client_key = key;
+    ua_status first = try_connect(&t, &cfg);
+    drop_client(&t);
+    ua_status st = try_connect(&t, &cfg);
+    print_message("expired client certificate: %s, then %s\n", ua_status_name(first),
+                  ua_status_name(st));
+    if (first != UA_STATUS_GOOD)
+        assert_int_equal(first, UA_STATUS_BADCERTIFICATETIMEINVALID);
+    assert_int_equal(st, UA_STATUS_BADCERTIFICATETIMEINVALID);
+    assert_int_equal(ua_client_get_state(t.c), UA_CLIENT_DISCONNECTED);
+    drop_client(&t);
+    ctx_finish(&t);
+    EVP_PKEY_free(key);
+    ua_clear(&der, UA_BUILTIN(UA_KIND_BYTESTRING));
+}
+
+/* Basic128Rsa15 and Basic256 against a private fixture server that offers
+ * them (OSM_FIXTURE_DEPRECATED=1: ctl.sh then runs node with
+ * --security-revert=CVE-2023-46809, which Node 20 needs to decrypt RSA
+ * PKCS#1 v1.5). Anonymous read/write and user1 in Sign and SignAndEncrypt. */
+static void test_client_security_deprecated(void **state)
+{
+    (void)state;
+    static const char *policies[] = {UA_POLICY_BASIC128RSA15, UA_POLICY_BASIC256};
+    char url[512];
+    setenv("OSM_FIXTURE_DEPRECATED", "1", 1);
+    private_start(0, url, sizeof(url));
+    unsetenv("OSM_FIXTURE_DEPRECATED");
+    for (size_t i = 0; i < 2; i++) {
+        for (int32_t mode = UA_MESSAGESECURITYMODE_SIGN;
+             mode <= UA_MESSAGESECURITYMODE_SIGNANDENCRYPT; mode++) {
+            const char *name = strrchr(policies[i], '#') + 1;
+            ctx t;
+            ctx_init(&t);
+            ua_client_config cfg;
+            secure_config(&cfg, policies[i], mode);
+            ctx_new_client(&t, &cfg);
+            t.connect_done = false;
+            assert_int_equal(ua_client_connect(t.c, url, on_connected, &t), UA_STATUS_GOOD);
+            assert_true(wait_flag(&t, &t.connect_done, WAIT_MS));
+            if (t.connect_st != UA_STATUS_GOOD)
+                fail_msg("%s mode %d: %s", name, (int)mode, ua_status_name(t.connect_st));
+            assert_int_equal(read_int32(&t, "Scalar.Int32"), -2000000000);
+            assert_int_equal(write_double(&t, "Scalar.Double", 2.5), UA_STATUS_GOOD);
+            assert_true(read_double(&t, "Scalar.Double") == 2.5);
+            drop_client(&t);
+            cfg.username = "user1";
+            cfg.password = "password1";
+            ctx_new_client(&t, &cfg);
+            t.connect_done = false;
+            assert_int_equal(ua_client_connect(t.c, url, on_connected, &t), UA_STATUS_GOOD);
+            assert_true(wait_flag(&t, &t.connect_done, WAIT_MS));
+            if (t.connect_st != UA_STATUS_GOOD)
+                fail_msg("%s mode %d user1: %s", name, (int)mode, ua_status_name(t.connect_st));
+            assert_int_equal(read_int32(&t, "Scalar.ReadOnlyInt32"), 42);
+            drop_client(&t);
+            print_message("%s / %s: read, write, user1 ok\n", name,
+                          mode == UA_MESSAGESECURITYMODE_SIGN ? "Sign" : "SignAndEncrypt");
+            ctx_finish(&t);
+        }
+    }
+    assert_true(ctl("stop", 0));
+}
+
 static int security_group_teardown(void **state)
 {
     security_teardown();
@@ -2107,6 +2397,10 @@ int main(void)
         cmocka_unit_test(test_client_security_verify_hook),
         cmocka_unit_test(test_client_security_renewal),
         cmocka_unit_test(test_client_security_x509_user),
+        cmocka_unit_test(test_client_security_tamper_msg),
+        cmocka_unit_test(test_client_security_tamper_opn),
+        cmocka_unit_test(test_client_security_expired_cert),
+        cmocka_unit_test(test_client_security_deprecated),
     };
     const char *filter = getenv("OSM_TEST_FILTER"); /* e.g. "*security*" */
     if (filter && *filter)

@@ -27,6 +27,12 @@ static int add_ext(X509 *x, int nid, const char *value)
 
 int test_cert_make(const char *application_uri, int bits, EVP_PKEY **key, ua_ByteString *der)
 {
+    return test_cert_make_dated(application_uri, bits, -3600, 365L * 24 * 3600, key, der);
+}
+
+int test_cert_make_dated(const char *application_uri, int bits, long not_before_s, long not_after_s,
+                         EVP_PKEY **key, ua_ByteString *der)
+{
     *key = NULL;
     der->data = NULL;
     der->length = 0;
@@ -44,8 +50,9 @@ int test_cert_make(const char *application_uri, int bits, EVP_PKEY **key, ua_Byt
     BN_free(bn);
     int ok = sn && X509_set_serialNumber(x, sn) == 1;
     ASN1_INTEGER_free(sn);
-    if (!ok || X509_set_version(x, 2) != 1 || !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
-        !X509_gmtime_adj(X509_getm_notAfter(x), 365L * 24 * 3600) || X509_set_pubkey(x, k) != 1)
+    if (!ok || X509_set_version(x, 2) != 1 ||
+        !X509_gmtime_adj(X509_getm_notBefore(x), not_before_s) ||
+        !X509_gmtime_adj(X509_getm_notAfter(x), not_after_s) || X509_set_pubkey(x, k) != 1)
         goto out;
     X509_NAME *name = X509_get_subject_name(x);
     if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"osm test", -1,

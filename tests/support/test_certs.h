@@ -14,4 +14,9 @@
  *  UA_BUILTIN(UA_KIND_BYTESTRING)). Returns 0, or -1 on failure. */
 int test_cert_make(const char *application_uri, int bits, EVP_PKEY **key, ua_ByteString *der);
 
+/** As test_cert_make, valid from now + not_before_s to now + not_after_s
+ *  seconds (both may be negative: an expired certificate). */
+int test_cert_make_dated(const char *application_uri, int bits, long not_before_s, long not_after_s,
+                         EVP_PKEY **key, ua_ByteString *der);
+
 #endif
