@@ -130,6 +130,20 @@ json_t *ipc_json_decode(const char *text, size_t len)
 
 /* ---- real numbers ------------------------------------------------------- */
 
+/* Writes v in decimal (no NUL); returns the digit count (at most 20). */
+static int u64_digits(uint64_t v, char *out)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
 /* Shortest decimal digits of d (d finite, > 0) that read back as d: digits
  * (no trailing zeros) into dig, and the decimal point position (value =
  * 0.DIGITS x 10^decpt, as dtoa reports it). Tries 1..17 significant
@@ -143,6 +157,8 @@ static void shortest_digits(double d, char dig[24], int *decpt)
      * 15-digit rounding without its trailing zeros: one try covers
      * p = 1..15, and only 16 and 17 digits need tries of their own.
      * Subnormal numbers have fewer bits: they search from one digit. */
+    int bexp;
+    bool pow2 = frexp(d, &bexp) == 0.5; /* lopsided rounding interval */
     for (int p = d < DBL_MIN ? 1 : 15; p <= 17; p++) {
         char buf[40];
         snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
@@ -154,16 +170,26 @@ static void shortest_digits(double d, char dig[24], int *decpt)
                 m = m * 10 + (uint64_t)(*c - '0');
         }
         int exp10 = (int)strtol(c + 1, NULL, 10) - (p - 1);
+        /* Elsewhere the interval is symmetric: when the nearest candidate
+         * does not read back, no other one with p digits can. */
         const int64_t delta[3] = {0, 1, -1};
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < (pow2 ? 3 : 1); k++) {
             uint64_t cand = m + (uint64_t)delta[k];
             if (cand == 0)
                 continue;
             char txt[48];
-            snprintf(txt, sizeof(txt), "%" PRIu64 "e%d", cand, exp10);
+            int n = u64_digits(cand, txt);
+            txt[n] = 'e';
+            int e = exp10 < 0 ? -exp10 : exp10;
+            int t = n + 1;
+            if (exp10 < 0)
+                txt[t++] = '-';
+            t += u64_digits((uint64_t)e, txt + t);
+            txt[t] = '\0';
             if (strtod(txt, NULL) != d)
                 continue;
-            int n = snprintf(dig, 24, "%" PRIu64, cand);
+            memcpy(dig, txt, (size_t)n);
+            dig[n] = '\0';
             *decpt = n + exp10;
             while (n > 1 && dig[n - 1] == '0')
                 dig[--n] = '\0';
