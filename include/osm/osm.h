@@ -95,6 +95,19 @@ int osm_ping(osm_client *c, int *sessions, osm_error *err);
 int osm_open(osm_client *c, const char *endpoint_url, const char *config_json, bool force_new,
              char session_id[33], bool *reused, osm_error *err);
 
+/**
+ * open with Reverse Connect: the daemon does not dial endpoint_url; it waits
+ * (up to config.opcuaTimeout) for the server to dial its --reverse-listen
+ * port, and after a drop waits for the server to dial back. Sets
+ * config.reverseConnect, otherwise as osm_open.
+ * @param server_uri  the server's ApplicationUri to wait for (it must be in the
+ *                    daemon's --reverse-allow list), or NULL for whichever
+ *                    allowed server announces endpoint_url.
+ */
+int osm_open_reverse(osm_client *c, const char *endpoint_url, const char *server_uri,
+                     const char *config_json, bool force_new, char session_id[33], bool *reused,
+                     osm_error *err);
+
 /** close: closes a session. OSM_ENOSESSION if the daemon does not know it. */
 int osm_close(osm_client *c, const char *session_id, osm_error *err);
 
@@ -164,6 +177,31 @@ int osm_browse(osm_client *c, const char *session_id, const char *node_id, char 
  */
 int osm_call(osm_client *c, const char *session_id, const char *object_id, const char *method_id,
              const char *args_json, char **result_json_out, osm_error *err);
+
+/**
+ * Receives one notification line of osm_watch().
+ * @param line_json  one JSON object (NUL terminated, borrowed for the call):
+ *                   {"type","sessionId","name"?,"endpointUrl","subscriptionId",
+ *                   "sequenceNumber","publishTime","clientHandle","dataValue"|"eventFields"...};
+ *                   see the `watch` command in the README for every type.
+ * @return 0 to go on, non-zero to stop watching.
+ */
+typedef int (*osm_watch_cb)(const char *line_json, void *ud);
+
+/**
+ * Streams notifications with the daemon's `watch` command (an extension of
+ * ours): while it runs, the daemon auto-publishes the watched session(s).
+ * Blocks, calling cb for every line, until cb returns non-zero, the daemon
+ * ends the stream (the session closed, the daemon stopped: OSM_OK) or an
+ * error occurs. The handle's connection carries the stream and is closed
+ * afterwards; other calls on the same handle wait until this one returns.
+ * @param session_id      a session id or a --config connection name; NULL or
+ *                        "*" = every session.
+ * @param idle_timeout_s  give up with OSM_ETIMEOUT after this long without a
+ *                        line; 0 = no limit.
+ */
+int osm_watch(osm_client *c, const char *session_id, double idle_timeout_s, osm_watch_cb cb,
+              void *ud, osm_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "osm/osm.h"
 
@@ -41,6 +42,8 @@ static const char USAGE[] =
     "  ping                                  check the daemon, show the session count\n"
     "  list                                  list sessions\n"
     "  open URL [--config JSON] [--force-new]  open or reuse a session, print its id\n"
+    "       [--reverse [SERVER_URI]]         ... waiting for the server to dial in (Reverse\n"
+    "                                        Connect; the daemon needs --reverse-listen)\n"
     "  close SID                             close a session\n"
     "  read SID NODE                         read a node's value\n"
     "  write SID NODE VALUE_JSON [--type N]  write a value (N = built-in type id, 0 = detect)\n"
@@ -48,6 +51,9 @@ static const char USAGE[] =
     "  call SID OBJECT METHOD [ARGS_JSON]    call a method; ARGS_JSON = "
     "[{\"type\":N,\"value\":V},...]\n"
     "  query SID METHOD [PARAMS_JSON]        call any allow-listed method with raw JSON params\n"
+    "  watch [SID|NAME] [--count N] [--for S]  stream notifications of one session (or all;\n"
+    "                                        the daemon auto-publishes while watched); --json\n"
+    "                                        prints the raw NDJSON lines\n"
     "\n"
     "NODE is a node id in text form: i=85, ns=1;s=Scalar.Int32, ns=2;g=<guid>, ns=3;b=<base64>.\n"
     "\n"
@@ -212,8 +218,11 @@ static void show_list(json_t *d)
     printf("%lld session(s)\n", (long long)json_integer_value(json_object_get(d, "count")));
     json_array_foreach(json_object_get(d, "sessions"), i, s)
     {
-        printf("%s  %s\n", json_string_value(json_object_get(s, "id")),
-               json_string_value(json_object_get(s, "endpointUrl")));
+        json_t *rev = json_object_get(s, "reverse");
+        const char *rs = rev ? json_string_value(json_object_get(rev, "state")) : NULL;
+        printf("%s  %s%s%s\n", json_string_value(json_object_get(s, "id")),
+               json_string_value(json_object_get(s, "endpointUrl")), rev ? "  reverse: " : "",
+               rev ? (rs ? rs : "?") : "");
     }
 }
 
@@ -270,6 +279,127 @@ static int need(int argc, int min, int max, const char *cmd)
     return 0;
 }
 
+/* ---- watch ---------------------------------------------------------------- */
+
+typedef struct watch_state {
+    long count;   /* lines still wanted; < 0 = no limit */
+    double until; /* CLOCK_MONOTONIC seconds; 0 = no limit */
+} watch_state;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void show_value(json_t *dv)
+{
+    char st[48];
+    status_text((uint32_t)json_integer_value(json_object_get(dv, "statusCode")), st, sizeof st);
+    print_json_value(stdout, json_object_get(dv, "value"));
+    printf(" (%s) %s", type_name(json_object_get(dv, "type")), st);
+}
+
+static void show_notification(json_t *n)
+{
+    const char *type = json_string_value(json_object_get(n, "type"));
+    const char *who = json_string_value(json_object_get(n, "name"));
+    const char *sid = json_string_value(json_object_get(n, "sessionId"));
+    if (type && strcmp(type, "Overflow") == 0) {
+        printf("!! %lld line(s) dropped: this reader is too slow (%lld in all)\n",
+               (long long)json_integer_value(json_object_get(n, "dropped")),
+               (long long)json_integer_value(json_object_get(n, "totalDropped")));
+        return;
+    }
+    if (!who)
+        who = sid ? sid : "?";
+    printf("%.8s  sub %lld", who,
+           (long long)json_integer_value(json_object_get(n, "subscriptionId")));
+    json_t *seq = json_object_get(n, "sequenceNumber");
+    if (seq)
+        printf(" #%lld", (long long)json_integer_value(seq));
+    json_t *h = json_object_get(n, "clientHandle");
+    if (h)
+        printf("  handle %lld", (long long)json_integer_value(h));
+    printf("  %s", type ? type : "?");
+    if (type && strcmp(type, "KeepAlive") != 0)
+        fputs("  ", stdout);
+    if (type && strcmp(type, "DataChange") == 0) {
+        json_t *dv = json_object_get(n, "dataValue");
+        show_value(dv);
+        const char *ts = json_string_value(json_object_get(dv, "sourceTimestamp"));
+        if (ts)
+            printf("  %s", ts);
+    } else if (type && strcmp(type, "Event") == 0) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(n, "eventFields"), i, v)
+        {
+            if (i)
+                fputs(" | ", stdout);
+            print_json_value(stdout, json_object_get(v, "value"));
+        }
+    } else if (type && strcmp(type, "KeepAlive") != 0) {
+        json_t *rest = json_deep_copy(n);
+        const char *drop[] = {"type",           "sessionId",      "name",        "endpointUrl",
+                              "subscriptionId", "sequenceNumber", "clientHandle"};
+        for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+            json_object_del(rest, drop[i]);
+        print_json_value(stdout, rest);
+        json_decref(rest);
+    }
+    putchar('\n');
+}
+
+static int on_watch_line(const char *line, void *ud)
+{
+    watch_state *w = ud;
+    if (g_json) {
+        printf("%s\n", line);
+    } else {
+        json_t *n = json_loads(line, 0, NULL);
+        if (n)
+            show_notification(n);
+        else
+            printf("? %s\n", line);
+        json_decref(n);
+    }
+    fflush(stdout);
+    if (w->count > 0 && --w->count == 0)
+        return 1;
+    return w->until > 0 && mono_s() >= w->until;
+}
+
+static int cmd_watch(osm_client *c, int argc, char **argv)
+{
+    watch_state w = {-1, 0};
+    const char *sid = NULL;
+    double for_s = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+            if (parse_int(argv[++i], 1, 1000000000L, &w.count) != 0)
+                return usage_error("watch: --count needs a positive number");
+        } else if (strcmp(argv[i], "--for") == 0 && i + 1 < argc) {
+            if (parse_double(argv[++i], &for_s) != 0)
+                return usage_error("watch: --for needs a positive number of seconds");
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("watch: unknown option '%s'", argv[i]);
+        } else if (!sid) {
+            sid = argv[i];
+        } else {
+            return usage_error("watch: unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (for_s > 0)
+        w.until = mono_s() + for_s;
+    osm_error e = {0};
+    int rc = osm_watch(c, sid, for_s, on_watch_line, &w, &e);
+    if (rc == OSM_ETIMEOUT && for_s > 0)
+        return EXIT_OKAY; /* --for elapsed without a line */
+    return rc == OSM_OK ? EXIT_OKAY : report(&e);
+}
+
 static int run(osm_client *c, int argc, char **argv)
 {
     const char *cmd = argv[0];
@@ -298,25 +428,38 @@ static int run(osm_client *c, int argc, char **argv)
         return rc;
     }
     if (strcmp(cmd, "open") == 0) {
-        const char *url = NULL, *config = NULL;
-        bool force = false;
+        const char *url = NULL, *config = NULL, *server_uri = NULL;
+        bool force = false, reverse = false;
         for (int i = 1; i < argc; i++) {
-            if (strcmp(argv[i], "--force-new") == 0)
+            if (strcmp(argv[i], "--force-new") == 0) {
                 force = true;
-            else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            } else if (strncmp(argv[i], "--reverse=", 10) == 0 && argv[i][10]) {
+                reverse = true;
+                server_uri = argv[i] + 10;
+            } else if (strcmp(argv[i], "--reverse") == 0) {
+                reverse = true;
+                /* An optional ServerUri: the next word unless it is an
+                 * option or the endpoint URL. */
+                if (i + 1 < argc && argv[i + 1][0] != '-' &&
+                    strncmp(argv[i + 1], "opc.tcp://", 10) != 0)
+                    server_uri = argv[++i];
+            } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
                 config = argv[++i];
-            else if (argv[i][0] == '-' && argv[i][1] == '-')
+            } else if (argv[i][0] == '-' && argv[i][1] == '-') {
                 return usage_error("open: unknown option '%s'", argv[i]);
-            else if (!url)
+            } else if (!url) {
                 url = argv[i];
-            else
+            } else {
                 return usage_error("open: unexpected argument '%s'", argv[i]);
+            }
         }
         if (!url)
             return usage_error("open: missing URL");
         char sid[33];
         bool reused = false;
-        if (osm_open(c, url, config, force, sid, &reused, &e) != OSM_OK)
+        int orc = reverse ? osm_open_reverse(c, url, server_uri, config, force, sid, &reused, &e)
+                          : osm_open(c, url, config, force, sid, &reused, &e);
+        if (orc != OSM_OK)
             return report(&e);
         if (g_json)
             printf(reused ? "{\"sessionId\":\"%s\",\"reused\":true}\n" : "{\"sessionId\":\"%s\"}\n",
@@ -402,6 +545,8 @@ static int run(osm_client *c, int argc, char **argv)
         free(out);
         return rc;
     }
+    if (strcmp(cmd, "watch") == 0)
+        return cmd_watch(c, argc, argv);
     return usage_error("unknown command '%s'", cmd);
 }
 

@@ -622,6 +622,30 @@ int osm_open(osm_client *c, const char *endpoint_url, const char *config_json, b
     return osm__ok(err);
 }
 
+int osm_open_reverse(osm_client *c, const char *endpoint_url, const char *server_uri,
+                     const char *config_json, bool force_new, char session_id[33], bool *reused,
+                     osm_error *err)
+{
+    CHECK_HANDLE(c, err);
+    json_t *config = NULL;
+    int rc = load_arg(config_json ? config_json : "{}", 'o', "config", &config, err);
+    if (rc != OSM_OK)
+        return rc;
+    char *text = NULL;
+    if (json_object_set_new(config, "reverseConnect",
+                            server_uri ? json_string(server_uri) : json_true()) == 0)
+        text = json_dumps(config, JSON_COMPACT);
+    json_decref(config);
+    if (!text)
+        return osm__fail(err, server_uri && !*server_uri ? OSM_EINVAL : OSM_ENOMEM,
+                         server_uri && !*server_uri ? "invalid_argument" : "no_memory",
+                         server_uri && !*server_uri ? "server_uri must not be empty"
+                                                    : "out of memory");
+    rc = osm_open(c, endpoint_url, text, force_new, session_id, reused, err);
+    free(text);
+    return rc;
+}
+
 static json_t *session_request(const char *command, const char *session_id)
 {
     json_t *r = request(command);
@@ -803,4 +827,88 @@ int osm_call(osm_client *c, const char *session_id, const char *object_id, const
         return rc;
     }
     return helper_query(c, session_id, "call", p, result_json_out, err);
+}
+
+/* ---------------------------------------------------------------- watch */
+
+/* The handle's connection becomes the stream: it is dropped at the end. */
+static int watch_locked(osm_client *c, json_t *req, double idle_timeout_s, osm_watch_cb cb,
+                        void *ud, osm_error *err)
+{
+    disconnect(c);
+    if (c->token && json_object_set_new(req, "authToken", json_string(c->token)) != 0) {
+        json_decref(req);
+        return osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
+    }
+    char *text = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    size_t tl = text ? strlen(text) : 0;
+    char *line = text ? malloc(tl + 1) : NULL;
+    if (!line) {
+        free(text);
+        return osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
+    }
+    memcpy(line, text, tl);
+    line[tl] = '\n';
+    free(text);
+    long long deadline = now_ms() + c->timeout_ms;
+    int rc = do_connect(c, deadline, err);
+    int io = rc == OSM_OK ? send_all(c, line, tl + 1, deadline, err) : IO_FAIL;
+    free(line);
+    size_t len = 0;
+    if (io == IO_OK)
+        io = recv_line(c, &len, deadline, err);
+    if (io != IO_OK) {
+        disconnect(c);
+        if (io == IO_CLOSED)
+            return osm__fail(err, OSM_EPROTO, "protocol", "Empty response from daemon");
+        return rc != OSM_OK ? rc : (err ? err->code : OSM_EPROTO);
+    }
+    json_t *data = NULL;
+    rc = osm__parse_reply(c->rbuf, len, &data, err);
+    json_decref(data);
+    bool stop = false;
+    while (rc == OSM_OK && !stop) {
+        memmove(c->rbuf, c->rbuf + len + 1, c->rlen - len - 1);
+        c->rlen -= len + 1;
+        long long idle_ms = idle_timeout_s > 0 ? (long long)(idle_timeout_s * 1000.0) : 3600000;
+        for (;;) {
+            io = recv_line(c, &len, now_ms() + idle_ms, err);
+            if (io != IO_FAIL || idle_timeout_s > 0 || !err || err->code != OSM_ETIMEOUT)
+                break; /* without a limit, an idle hour is no reason to stop */
+        }
+        if (io == IO_CLOSED) {
+            rc = osm__ok(err); /* the daemon ended the stream */
+            break;
+        }
+        if (io != IO_OK) {
+            rc = err ? err->code : OSM_EPROTO;
+            break;
+        }
+        c->rbuf[len] = '\0'; /* was the '\n' */
+        stop = cb(c->rbuf, ud) != 0;
+        if (stop)
+            rc = osm__ok(err);
+    }
+    disconnect(c);
+    return rc;
+}
+
+int osm_watch(osm_client *c, const char *session_id, double idle_timeout_s, osm_watch_cb cb,
+              void *ud, osm_error *err)
+{
+    osm_error local;
+    if (!err)
+        err = &local;
+    CHECK_HANDLE(c, err);
+    if (!cb)
+        return osm__fail(err, OSM_EINVAL, "invalid_argument", "callback is NULL");
+    json_t *req =
+        session_id && *session_id ? session_request("watch", session_id) : request("watch");
+    if (!req)
+        return osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
+    pthread_mutex_lock(&c->mu);
+    int rc = watch_locked(c, req, idle_timeout_s, cb, ud, err);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
 }

@@ -11,6 +11,9 @@
 #include <time.h>
 
 #include "daemon_int.h"
+#include "daemon_publish.h"
+#include "daemon_reverse.h"
+#include "daemon_types.h"
 #include "ipc_errors.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
@@ -77,6 +80,10 @@ dsession *store_find(osmd *d, const char *id)
     for (dsession *s = d->head; s; s = s->next)
         if (strcmp(s->id, id) == 0)
             return s;
+    /* A --config connection is also addressable by its name. */
+    for (dsession *s = d->head; s; s = s->next)
+        if (s->name && strcmp(s->name, id) == 0)
+            return s;
     return NULL;
 }
 
@@ -122,6 +129,9 @@ static void free_session(dsession *s)
     session_config_clear(&s->settings);
     dsubs_clear(&s->subs);
     dsecurity_clear(&s->sec);
+    drev_link_delete(s->reverse);
+    dtypes_free(s->types);
+    free(s->name);
     free(s);
 }
 
@@ -145,6 +155,8 @@ static void on_retired(ua_client *c, ua_status st, void *ud)
 
 void store_retire(osmd *d, dsession *s)
 {
+    dpub_session_gone(d, s);
+    dnotify_session_gone(d, s, "closed");
     ua_client *c = s->client;
     s->client = NULL;
     retire_ctx *r = calloc(1, sizeof(*r));
@@ -190,6 +202,8 @@ static void cmd_list(osmd *d, ipc_request *req)
             cfg = json_array();
         }
         json_object_set_new(e, "config", cfg);
+        if (s->reverse)
+            json_object_set_new(e, "reverse", drev_link_describe(s->reverse));
         json_array_append_new(list, e);
     }
     json_t *data = json_object();
@@ -430,7 +444,20 @@ static void cmd_open(osmd *d, ipc_request *req, json_t *request)
     ua_client_config cc;
     client_config_from(&s->settings, &cc);
     dsecurity_apply(&s->sec, &s->settings, &cc);
+    if (s->settings.reverse_connect) {
+        /* Reverse Connect: the client waits for the server's dial. */
+        s->reverse = drev_link_new(d, s->settings.reverse_connect, url, msg, sizeof(msg));
+        if (!s->reverse) {
+            reply_error(req, "ConnectionException", msg);
+            free_session(s);
+            free(o);
+            return;
+        }
+        drev_link_configure(s->reverse, &cc);
+    }
     s->client = ua_client_new(d->loop, &cc);
+    if (s->reverse && s->client)
+        drev_link_attach(s->reverse, s->client);
     o->d = d;
     o->req = req;
     o->s = s;
@@ -519,6 +546,11 @@ static void cmd_invoke(osmd *d, ipc_request *req, json_t *request)
         return;
     }
     s->last_used = daemon_now();
+    char waiting[600];
+    if (drev_link_waiting(s->reverse, s->id, waiting, sizeof(waiting))) {
+        reply_error(req, "ConnectionException", waiting);
+        return;
+    }
     const char *method = json_string_value(m);
     if (!invoke_method_known(method)) {
         char msg[600];
@@ -557,6 +589,11 @@ static void cmd_query(osmd *d, ipc_request *req, json_t *request)
         return;
     }
     s->last_used = daemon_now();
+    char waiting[600];
+    if (drev_link_waiting(s->reverse, s->id, waiting, sizeof(waiting))) {
+        reply_error(req, "ConnectionException", waiting); /* fail fast, no retry wait */
+        return;
+    }
     json_t *params = json_object_get(request, "params");
     if (params && !json_is_array(params) && !json_is_null(params)) {
         reply_error(req, "TypeError", "params must be an array");
@@ -586,6 +623,8 @@ void daemon_dispatch(void *ud, ipc_request *req, json_t *request)
         cmd_describe(d, req, request);
     else if (strcmp(cmd, "invoke") == 0)
         cmd_invoke(d, req, request);
+    else if (strcmp(cmd, "watch") == 0)
+        dnotify_cmd_watch(d, req, request); /* our extension, ipc-protocol.md §9 #8 */
     else {
         char msg[600];
         snprintf(msg, sizeof(msg), "Unknown command: %.500s", cmd);

@@ -9,7 +9,17 @@
 #include <sys/stat.h>
 
 /* OPT_FLAG: a bool option without a value (--flag), or --flag=true|false. */
-enum opt_kind { OPT_STRING, OPT_NUMBER, OPT_INT, OPT_OCTAL, OPT_LIST, OPT_LEVEL, OPT_CACHE, OPT_FLAG };
+enum opt_kind {
+    OPT_STRING,
+    OPT_NUMBER,
+    OPT_INT,
+    OPT_OCTAL,
+    OPT_LIST,
+    OPT_LEVEL,
+    OPT_CACHE,
+    OPT_FLAG,
+    OPT_MULTI /* repeatable: each value is appended */
+};
 
 typedef struct option_def {
     const char *name;
@@ -52,6 +62,24 @@ static const option_def options[] = {
     {"--allow-deprecated-policies", OPT_FLAG, OFF(allow_deprecated_policies),
      "     allow SecurityPolicy Basic128Rsa15 and Basic256 (weak;\n"
      "                             for old devices only)"},
+    {"--reverse-listen", OPT_MULTI, OFF(reverse_listen),
+     "tcp://HOST:PORT  take Reverse Connect dials from OPC UA servers\n"
+     "                             here (repeatable; any address: firewall it)"},
+    {"--reverse-allow", OPT_MULTI, OFF(reverse_allow),
+     "URI  a server ApplicationUri whose ReverseHello is accepted\n"
+     "                             (repeatable; none = every dial is refused)"},
+    {"--auto-publish", OPT_FLAG, OFF(auto_publish),
+     "     publish for every session with subscriptions; the\n"
+     "                             notifications go to --events-file and watch"},
+    {"--events-file", OPT_STRING, OFF(events_file),
+     "F    append every notification to F as NDJSON (- = stdout;\n"
+     "                             reopened on SIGHUP); implies --auto-publish"},
+    {"--config", OPT_STRING, OFF(config_file),
+     "F    JSON file of named connections opened at start-up\n"
+     "                             (endpoint, config, subscriptions)"},
+    {"--watch-queue", OPT_INT, OFF(watch_queue),
+     "N    lines queued per watch client before the oldest are\n"
+     "                             dropped (1000)"},
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
@@ -81,6 +109,7 @@ static void set_defaults(daemon_config *cfg)
     cfg->cache_driver = DAEMON_CACHE_MEMORY;
     cfg->cache_ttl_s = 300;
     cfg->ipc_timeout_s = 30;
+    cfg->watch_queue = 1000;
 }
 
 static void free_list(char **list)
@@ -100,10 +129,14 @@ void daemon_config_clear(daemon_config *cfg)
         free(cfg->auth_token);
     }
     free_list(cfg->allowed_cert_dirs);
+    free_list(cfg->reverse_listen);
+    free_list(cfg->reverse_allow);
     free(cfg->auth_token_file);
     free(cfg->log_file);
     free(cfg->cache_path);
     free(cfg->pki_dir);
+    free(cfg->events_file);
+    free(cfg->config_file);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -176,6 +209,10 @@ static int apply(daemon_config *cfg, const option_def *o, const char *v, FILE *e
             fprintf(err, "opcua-session-manager: %s expects an integer, got '%s'\n", o->name, v);
             return -1;
         }
+        if (strcmp(o->name, "--watch-queue") == 0 && (l < 1 || l > 1000000)) {
+            fprintf(err, "opcua-session-manager: --watch-queue must be in 1..1000000\n");
+            return -1;
+        }
         *(long *)slot = l;
         return 0;
     }
@@ -199,6 +236,19 @@ static int apply(daemon_config *cfg, const option_def *o, const char *v, FILE *e
         free_list(*(char ***)slot);
         *(char ***)slot = list;
         return 0;
+    }
+    case OPT_MULTI: {
+        char ***list = slot;
+        size_t n = 0;
+        while (*list && (*list)[n])
+            n++;
+        char **grown = realloc(*list, (n + 2) * sizeof(char *));
+        if (!grown)
+            return -1;
+        *list = grown;
+        grown[n] = strdup(v);
+        grown[n + 1] = NULL;
+        return grown[n] ? 0 : -1;
     }
     case OPT_LEVEL: {
         static const char *const extra[] = {"critical", "alert", "emergency"};

@@ -33,8 +33,14 @@ typedef struct daemon_config {
     char *cache_path;     /* owned */
     double cache_ttl_s;   /* 300 */
     double ipc_timeout_s; /* ours: time to the first complete line (30) */
+    char **reverse_listen; /* owned, NULL-terminated: tcp://HOST:PORT (Reverse Connect) */
+    char **reverse_allow;  /* owned, NULL-terminated: ServerUris whose dials are accepted */
     char *pki_dir;        /* owned; NULL = the default (daemon_security.c) */
     bool allow_deprecated_policies; /* Basic128Rsa15, Basic256 */
+    bool auto_publish;     /* ours: publish for every session with subscriptions */
+    char *events_file;     /* owned; ours: NDJSON notification sink, "-" = stdout */
+    char *config_file;     /* owned; ours: --config, named connections */
+    long watch_queue;      /* ours: lines queued per watch client (1000) */
 } daemon_config;
 
 enum daemon_config_result {

@@ -10,6 +10,7 @@
 
 #include "daemon_cache.h"
 #include "daemon_config.h"
+#include "daemon_notify.h"
 #include "daemon_security.h"
 #include "daemon_subs.h"
 #include "ipc_server.h"
@@ -26,7 +27,11 @@ typedef struct dsession {
     ua_client *client;
     session_config settings; /* typed copy (secrets included, never logged) */
     dsubs subs;              /* subscriptions created through this session */
+    struct drev_link *reverse; /* config.reverseConnect, else NULL (daemon_reverse.c) */
     dsecurity sec;           /* certificates, keys, trust store (the client borrows it) */
+    char *name;              /* --config connection name (owned), or NULL */
+    struct dpub *pub;        /* auto-publish engine (daemon_publish.c), or NULL */
+    struct dtypes *types;    /* discovered types, method signatures (daemon_types.c), or NULL */
 } dsession;
 
 typedef struct osmd {
@@ -35,11 +40,15 @@ typedef struct osmd {
     ipc_server *ipc;
     dcache *cache;            /* NULL with --cache-driver none */
     struct open_ctx *opening; /* opens still connecting (daemon_cmd.c) */
+    struct drev *rev;         /* Reverse Connect listeners, NULL = off (daemon_reverse.c) */
     dsession *head, *tail;
     size_t count;
     uv_timer_t cleanup_timer;
     uv_timer_t shutdown_timer;
     uv_signal_t sigterm, sigint;
+    uv_signal_t sighup;         /* reopens the events file */
+    dnotify notify;             /* notification sinks (daemon_notify.c) */
+    struct dautoconn *autoconn; /* --config connections (daemon_autoconnect.c) */
     char pid_path[4200];
     bool shutting_down;
     int pending_disconnects;

@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon_autoconnect.h"
 #include "daemon_int.h"
+#include "daemon_reverse.h"
 #include "ipc_endpoint.h"
 #include "util/log.h"
 
@@ -80,7 +82,8 @@ static void on_cleanup(uv_timer_t *t)
     dsession *s = d->head;
     while (s) {
         dsession *next = s->next;
-        if (now - s->last_used > d->cfg.timeout_s) {
+        /* --config connections are meant to stay: they never expire. */
+        if (!s->name && now - s->last_used > d->cfg.timeout_s) {
             log_info("Session %s expired (endpoint: %s)", s->id, s->endpoint_url);
             store_unlink(d, s);
             store_retire(d, s);
@@ -128,12 +131,14 @@ static void shutdown_daemon(osmd *d)
         return;
     d->shutting_down = true;
     log_info("Shutting down...");
+    dautoconn_stop(d);
     uv_timer_stop(&d->cleanup_timer);
     while (d->head) {
         dsession *s = d->head;
         store_unlink(d, s);
         store_retire(d, s);
     }
+    drev_stop(d);
     uv_timer_start(&d->shutdown_timer, on_shutdown_deadline, 5000, 0);
     if (d->ipc)
         ipc_server_close(d->ipc, on_ipc_closed);
@@ -143,6 +148,13 @@ static void on_signal(uv_signal_t *sig, int signum)
 {
     (void)signum;
     shutdown_daemon(sig->data);
+}
+
+static void on_sighup(uv_signal_t *sig, int signum)
+{
+    osmd *d = sig->data;
+    (void)signum;
+    dnotify_reopen(&d->notify); /* log rotation of --events-file */
 }
 
 /* ---- startup --------------------------------------------------------------- */
@@ -169,6 +181,21 @@ static void walk_close(uv_handle_t *h, void *arg)
         uv_close(h, NULL);
 }
 
+
+/* Start-up failed: release what was set up so far (every part accepts its
+ * zeroed state) and return code. */
+static int startup_failed(osmd *d, int code)
+{
+    dautoconn_free(d);
+    dnotify_clear(&d->notify);
+    dcache_free(d->cache);
+    d->cache = NULL;
+    if (d->pid_path[0])
+        unlink(d->pid_path);
+    daemon_config_clear(&d->cfg);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     osmd d;
@@ -190,28 +217,35 @@ int main(int argc, char **argv)
     }
     log_set_level(d.cfg.log_level);
     signal(SIGPIPE, SIG_IGN); /* a client gone mid-reply must not kill us */
+    char cerr[1024];
+    if (dautoconn_load(&d, cerr, sizeof(cerr)) != 0) {
+        fprintf(stderr, "opcua-session-manager: --config %s\n", cerr);
+        return startup_failed(&d, 2);
+    }
+    if (dnotify_init(&d.notify, d.cfg.events_file, (size_t)d.cfg.watch_queue) != 0) {
+        fprintf(stderr, "opcua-session-manager: Cannot open events file: %s\n",
+                d.cfg.events_file);
+        return startup_failed(&d, 1);
+    }
 
     ipc_server_config ic;
     ipc_server_config_init(&ic);
     char err[512];
     if (ipc_endpoint_parse(d.cfg.socket_uri, &ic.endpoint, err, sizeof(err)) != 0) {
         fprintf(stderr, "opcua-session-manager: %s\n", err);
-        daemon_config_clear(&d.cfg);
-        return 1;
+        return startup_failed(&d, 1);
     }
     pid_path_for(&d, &ic.endpoint);
     if (session_config_init_key() != 0 || acquire_pid_file(&d) != 0) {
-        daemon_config_clear(&d.cfg);
-        return 1;
+        d.pid_path[0] = 0; /* not ours to remove */
+        return startup_failed(&d, 1);
     }
     int cache_failed = 0;
     d.cache = dcache_new(d.cfg.cache_driver, d.cfg.cache_path, d.cfg.cache_ttl_s, err, sizeof(err),
                          &cache_failed);
     if (cache_failed) {
         fprintf(stderr, "opcua-session-manager: %s\n", err);
-        unlink(d.pid_path);
-        daemon_config_clear(&d.cfg);
-        return 1;
+        return startup_failed(&d, 1);
     }
     uv_loop_t loop;
     uv_loop_init(&loop);
@@ -224,10 +258,18 @@ int main(int argc, char **argv)
     ic.ud = &d;
     if (ipc_server_new(&loop, &ic, &d.ipc, err, sizeof(err)) != 0) {
         fprintf(stderr, "opcua-session-manager: %s\n", err);
-        unlink(d.pid_path);
         uv_loop_close(&loop);
-        daemon_config_clear(&d.cfg);
-        return 1;
+        return startup_failed(&d, 1);
+    }
+    if (drev_start(&d, err, sizeof(err)) != 0) {
+        fprintf(stderr, "opcua-session-manager: %s\n", err);
+        log_error("%s", err);
+        drev_stop(&d);
+        ipc_server_close(d.ipc, NULL);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        drev_free(&d);
+        uv_loop_close(&loop);
+        return startup_failed(&d, 1);
     }
     if (!d.cfg.auth_token)
         log_warning("No auth token configured. Any local process can control the daemon.");
@@ -236,6 +278,12 @@ int main(int argc, char **argv)
              d.cfg.cleanup_interval_s, d.cfg.max_sessions);
     if (ic.endpoint.transport == IPC_TRANSPORT_UNIX)
         log_info("Socket permissions: %o", d.cfg.socket_mode);
+    if (d.cfg.auto_publish || d.cfg.events_file)
+        log_info("Auto-publish enabled");
+    if (d.cfg.events_file)
+        log_info("Notifications go to %s", strcmp(d.cfg.events_file, "-") == 0
+                                               ? "stdout"
+                                               : d.cfg.events_file);
 
     uv_timer_init(&loop, &d.cleanup_timer);
     d.cleanup_timer.data = &d;
@@ -248,12 +296,22 @@ int main(int argc, char **argv)
     d.sigterm.data = d.sigint.data = &d;
     uv_signal_start(&d.sigterm, on_signal, SIGTERM);
     uv_signal_start(&d.sigint, on_signal, SIGINT);
+    if (d.cfg.events_file) {
+        uv_signal_init(&loop, &d.sighup);
+        d.sighup.data = &d;
+        uv_signal_start(&d.sighup, on_sighup, SIGHUP);
+    }
+    if (dautoconn_start(&d) != 0)
+        log_error("Auto-connect cannot start: out of memory");
 
     uv_run(&loop, UV_RUN_DEFAULT);
 
     /* Release what is left: handles, then their memory. */
     uv_walk(&loop, walk_close, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
+    drev_free(&d);
+    dautoconn_free(&d);
+    dnotify_clear(&d.notify);
     uv_loop_close(&loop);
     dcache_free(d.cache);
     daemon_config_clear(&d.cfg);

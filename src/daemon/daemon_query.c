@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "daemon_int.h"
+#include "daemon_types.h"
 #include "ua_nodeids.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
@@ -181,6 +182,7 @@ static void on_read(ua_client *c, ua_status st, void *resp, void *ud)
     (void)c;
     if (!failed(q, st, resp)) {
         ua_ReadResponse *r = resp;
+        dtypes_resolve_data_values(store_find(q->d, q->session_id), r->results, r->resultsSize);
         if (strcmp(q->method, "read") == 0) {
             if (r->resultsSize != 1)
                 reply_error(q->req, "ServiceException", "read: the server returned no result");
@@ -484,6 +486,9 @@ static void on_call(ua_client *c, ua_status st, void *resp, void *ud)
     (void)c;
     if (!failed(q, st, resp)) {
         ua_CallResponse *r = resp;
+        if (r->resultsSize == 1)
+            dtypes_resolve_variants(store_find(q->d, q->session_id), r->results[0].outputArguments,
+                                    r->results[0].outputArgumentsSize);
         if (r->resultsSize != 1)
             reply_error(q->req, "ServiceException", "call: the server returned no result");
         else
@@ -495,6 +500,11 @@ static void on_call(ua_client *c, ua_status st, void *resp, void *ud)
 
 static void q_call(qctx *q, ua_client *c)
 {
+    /* Plain JSON arguments: converted by the method's InputArguments. */
+    if (dtypes_call_typed(q->d, q->s, q->req, q->params, q->tagged)) {
+        qctx_free(q);
+        return;
+    }
     ua_CallMethodRequest m;
     ua_init(&m, UA_TYPE_CALLMETHODREQUEST);
     wire_error err;
@@ -506,6 +516,7 @@ static void q_call(qctx *q, ua_client *c)
     }
     if (rc == 0 && param(q->params, 2)) {
         wire_error_init(&err, "inputArguments");
+        dtypes_bind(q->s, &err);
         rc = wire_to_variants(param(q->params, 2), &m.inputArguments, &m.inputArgumentsSize, &err);
     }
     if (rc != 0) {
@@ -598,6 +609,7 @@ static void send_write(wctx *w, ua_client *c, const unsigned *types, const int32
         ua_WriteValue *wv = &req.nodesToWrite[i];
         wire_error err;
         wire_error_init(&err, w->multi ? "writeItems" : "value");
+        dtypes_bind(store_find(w->q->d, w->q->session_id), &err);
         ua_copy(&w->items[i].node_id, &wv->nodeId, UA_BUILTIN(UA_KIND_NODEID));
         wv->attributeId = w->items[i].attribute_id;
         wv->value.has_value = true;
@@ -650,6 +662,8 @@ static void on_detected(ua_client *c, ua_status st, void *resp, void *ud)
         }
         types[i] = dv->value.type->kind;
         ranks[i] = dv->value.is_array ? WIRE_RANK_ONE_OR_MORE_DIMS : WIRE_RANK_SCALAR;
+        dtypes_fill_write_value(store_find(w->q->d, w->q->session_id), &dv->value,
+                                &w->items[i].value);
     }
     if (!types || !ranks) {
         reply_error(w->q->req, "Exception", "out of memory");
@@ -1064,6 +1078,10 @@ static bool run_common(qctx *q, dsession *s)
         q_get_endpoints(q, c);
     else if (strcmp(m, "write") == 0 || strcmp(m, "writeMulti") == 0)
         q_write(q, c, s);
+    else if (strcmp(m, "discoverDataTypes") == 0) {
+        query_discover_data_types(q->d, s, q->req, q->params, q->tagged);
+        qctx_free(q);
+    }
     else if (query_subs_run(q->d, s, q->req, m, q->params, q->tagged) ||
              query_history_run(q->d, s, q->req, m, q->params, q->tagged))
         qctx_free(q);

@@ -2,13 +2,17 @@
  * 14-21, 37, 38): createSubscription, the monitored item services,
  * publish / republish / transfer, each one asynchronous OPC UA request
  * whose answer is shaped by src/wire and recorded in the session's
- * registry (daemon_subs.h). Notifications are only delivered through
- * publish here; auto-publish is not this file's business. */
+ * registry (daemon_subs.h). Notifications are delivered through publish
+ * here; the auto-publish engine (daemon_publish.c) is told when the set of
+ * subscriptions changes, and while it runs a manual publish is refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon_int.h"
+#include "daemon_publish.h"
+#include "daemon_types.h"
+#include "ipc_errors.h"
 #include "ua_nodeids.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
@@ -29,7 +33,11 @@ typedef struct sctx {
     ua_NodeId *nodes;
     uint32_t *handles;
     uint32_t *attrs;
+    ua_MonitoredItemCreateRequest *creates; /* copies, n of them */
     bool event;
+    /* createSubscription: what was asked for, for a later re-create. */
+    uint32_t max_notifications;
+    uint8_t priority;
     /* modifyMonitoredItems / deleteMonitoredItems: the item ids sent, and
      * the new client handle (has_handle) of each modify. */
     uint32_t *ids;
@@ -54,6 +62,7 @@ static sctx *sctx_new(osmd *d, dsession *s, ipc_request *req, const char *method
 static void sctx_free(sctx *x)
 {
     ua_array_delete(x->nodes, x->nodes ? x->n : 0, UA_BUILTIN(UA_KIND_NODEID));
+    ua_array_delete(x->creates, x->creates ? x->n : 0, UA_TYPE_MONITOREDITEMCREATEREQUEST);
     free(x->handles);
     free(x->attrs);
     free(x->ids);
@@ -208,10 +217,19 @@ static void on_created(ua_client *c, ua_status st, void *resp, void *ud)
     if (!failed(x, st, resp)) {
         ua_CreateSubscriptionResponse *r = resp;
         dsession *s = session_of(x);
-        if (s && !dsubs_add(&s->subs, r->subscriptionId, r->revisedPublishingInterval,
-                            r->revisedLifetimeCount, r->revisedMaxKeepAliveCount))
+        dsub *sub = s ? dsubs_add(&s->subs, r->subscriptionId, r->revisedPublishingInterval,
+                                  r->revisedLifetimeCount, r->revisedMaxKeepAliveCount)
+                      : NULL;
+        if (s && !sub)
             log_warning("session %s: cannot track subscription %u (out of memory)", x->session_id,
                         (unsigned)r->subscriptionId);
+        if (sub) {
+            sub->max_notifications = x->max_notifications;
+            sub->priority = x->priority;
+            sub->last_seq = 0;
+        }
+        if (s)
+            dpub_sync(x->d, s);
         reply(x, x->tagged ? wire_tagged_subscription_result(r) : wire_from_subscription_result(r));
     }
     sctx_free(x);
@@ -232,6 +250,8 @@ static void m_create_subscription(sctx *x, ua_client *c, json_t *params)
     }
     r.publishingEnabled = cast_bool(params, 4, true);
     r.priority = (uint8_t)(priority > 255 ? 255 : priority);
+    x->max_notifications = r.maxNotificationsPerPublish;
+    x->priority = r.priority;
     send_request(x, c, &r, UA_TYPE_CREATESUBSCRIPTIONREQUEST, UA_TYPE_CREATESUBSCRIPTIONRESPONSE,
                  on_created);
 }
@@ -245,7 +265,8 @@ static int keep_items(sctx *x, const ua_MonitoredItemCreateRequest *items, size_
     x->nodes = ua_array_new(n, UA_BUILTIN(UA_KIND_NODEID));
     x->handles = calloc(n ? n : 1, sizeof(uint32_t));
     x->attrs = calloc(n ? n : 1, sizeof(uint32_t));
-    if (!x->nodes || !x->handles || !x->attrs)
+    x->creates = ua_array_new(n, UA_TYPE_MONITOREDITEMCREATEREQUEST);
+    if (!x->nodes || !x->handles || !x->attrs || (n && !x->creates))
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (ua_copy(&items[i].itemToMonitor.nodeId, &x->nodes[i], UA_BUILTIN(UA_KIND_NODEID)) !=
@@ -253,6 +274,9 @@ static int keep_items(sctx *x, const ua_MonitoredItemCreateRequest *items, size_
             return -1;
         x->handles[i] = items[i].requestedParameters.clientHandle;
         x->attrs[i] = items[i].itemToMonitor.attributeId;
+        if (ua_copy(&items[i], &x->creates[i], UA_TYPE_MONITOREDITEMCREATEREQUEST) !=
+            UA_STATUS_GOOD)
+            return -1;
     }
     return 0;
 }
@@ -264,8 +288,11 @@ static void track_items(sctx *x, const ua_MonitoredItemCreateResult *res, size_t
     for (size_t i = 0; sub && i < n && i < x->n; i++) {
         if (UA_STATUS_IS_BAD(res[i].statusCode))
             continue;
+        dsub_item *it = NULL;
         if (dsub_add_item(sub, res[i].monitoredItemId, x->handles[i], &x->nodes[i], x->attrs[i],
-                          x->event) != 0)
+                          x->event) != 0 ||
+            !(it = dsub_find_item(sub, res[i].monitoredItemId)) ||
+            dsub_item_keep_request(it, &x->creates[i]) != 0)
             log_warning("session %s: cannot track monitored item %u (out of memory)", x->session_id,
                         (unsigned)res[i].monitoredItemId);
     }
@@ -621,8 +648,10 @@ static void on_sub_deleted(ua_client *c, ua_status st, void *resp, void *ud)
         } else {
             dsession *s = session_of(x);
             /* query-methods.md 18: untracked only when the status is 0. */
-            if (s && r->results[0] == UA_STATUS_GOOD)
+            if (s && r->results[0] == UA_STATUS_GOOD) {
                 dsubs_remove(&s->subs, x->sub_id);
+                dpub_sync(x->d, s);
+            }
             reply(x, json_integer(r->results[0]));
         }
     }
@@ -649,8 +678,11 @@ static void on_published(ua_client *c, ua_status st, void *resp, void *ud)
 {
     sctx *x = ud;
     (void)c;
-    if (!failed(x, st, resp))
+    if (!failed(x, st, resp)) {
+        dtypes_resolve_notifications(session_of(x),
+                                     &((ua_PublishResponse *)resp)->notificationMessage);
         reply(x, x->tagged ? wire_tagged_publish_result(resp) : wire_from_publish_result(resp));
+    }
     sctx_free(x);
 }
 
@@ -662,6 +694,15 @@ static void on_published(ua_client *c, ua_status st, void *resp, void *ud)
 static void m_publish(sctx *x, ua_client *c, json_t *params)
 {
     json_t *acks = param(params, 0);
+    dsession *ps = session_of(x);
+    if (ps && dpub_active(ps)) {
+        /* daemon.md §7; our sinks take the place of the event dispatcher. */
+        reply_named(x->req, IPC_ERR_AUTO_PUBLISH_ACTIVE,
+                    "Auto-publish is active for this session: its notifications go to the "
+                    "daemon's event sinks (--events-file, watch), not to publish.");
+        sctx_free(x);
+        return;
+    }
     ua_PublishRequest r;
     ua_init(&r, UA_TYPE_PUBLISHREQUEST);
     if (acks) {
@@ -692,8 +733,11 @@ static void on_republished(ua_client *c, ua_status st, void *resp, void *ud)
 {
     sctx *x = ud;
     (void)c;
-    if (!failed(x, st, resp))
+    if (!failed(x, st, resp)) {
+        dtypes_resolve_notifications(session_of(x),
+                                     &((ua_RepublishResponse *)resp)->notificationMessage);
         reply(x, x->tagged ? wire_tagged_republish_result(resp) : wire_from_republish_result(resp));
+    }
     sctx_free(x);
 }
 
@@ -729,6 +773,8 @@ static void on_transferred(ua_client *c, ua_status st, void *resp, void *ud)
         json_array_append_new(a, x->tagged ? wire_tagged_transfer_result(&r->results[i])
                                            : wire_from_transfer_result(&r->results[i]));
     }
+    if (s)
+        dpub_sync(x->d, s);
     reply(x, a);
     sctx_free(x);
 }

@@ -17,10 +17,18 @@ void dsubs_init(dsubs *r)
     memset(r, 0, sizeof(*r));
 }
 
+static void item_clear(dsub_item *it)
+{
+    ua_clear(&it->node_id, UA_BUILTIN(UA_KIND_NODEID));
+    if (it->create)
+        ua_delete(it->create, UA_TYPE_MONITOREDITEMCREATEREQUEST);
+    it->create = NULL;
+}
+
 static void sub_free(dsub *s)
 {
     for (size_t i = 0; i < s->n_items; i++)
-        ua_clear(&s->items[i].node_id, UA_BUILTIN(UA_KIND_NODEID));
+        item_clear(&s->items[i]);
     free(s->items);
     free(s);
 }
@@ -124,11 +132,33 @@ bool dsub_remove_item(dsub *s, uint32_t monitored_item_id)
     dsub_item *it = dsub_find_item(s, monitored_item_id);
     if (!it)
         return false;
-    ua_clear(&it->node_id, UA_BUILTIN(UA_KIND_NODEID));
+    item_clear(it);
     size_t i = (size_t)(it - s->items);
     memmove(&s->items[i], &s->items[i + 1], (s->n_items - i - 1) * sizeof(*it));
     s->n_items--;
     return true;
+}
+
+dsub_item *dsub_find_handle(dsub *s, uint32_t client_handle)
+{
+    for (size_t i = 0; i < s->n_items; i++)
+        if (s->items[i].client_handle == client_handle)
+            return &s->items[i];
+    return NULL;
+}
+
+int dsub_item_keep_request(dsub_item *it, const ua_MonitoredItemCreateRequest *r)
+{
+    ua_MonitoredItemCreateRequest *copy = ua_new(UA_TYPE_MONITOREDITEMCREATEREQUEST);
+    if (!copy || ua_copy(r, copy, UA_TYPE_MONITOREDITEMCREATEREQUEST) != UA_STATUS_GOOD) {
+        if (copy)
+            ua_delete(copy, UA_TYPE_MONITOREDITEMCREATEREQUEST);
+        return -1;
+    }
+    if (it->create)
+        ua_delete(it->create, UA_TYPE_MONITOREDITEMCREATEREQUEST);
+    it->create = copy;
+    return 0;
 }
 
 double dsubs_min_interval(const dsubs *r)

@@ -29,6 +29,9 @@ typedef struct dsub_item {
     ua_NodeId node_id;          /* owned */
     uint32_t attribute_id;      /* 13 Value (data change), 12 EventNotifier (events) */
     bool is_event;
+    /* The request that created it (owned copy, NULL if unknown): what a
+     * re-create after a server restart sends again. */
+    ua_MonitoredItemCreateRequest *create;
 } dsub_item;
 
 typedef struct dsub {
@@ -37,7 +40,10 @@ typedef struct dsub {
     double publishing_interval; /* revised, ms; 0 = unknown (transferred in) */
     uint32_t lifetime_count;    /* revised */
     uint32_t max_keepalive_count;
-    dsub_item *items; /* owned, n_items used of cap */
+    uint32_t max_notifications; /* as requested; for a re-create */
+    uint8_t priority;
+    uint32_t last_seq; /* auto-publish: newest sequence number received, 0 = none */
+    dsub_item *items;  /* owned, n_items used of cap */
     size_t n_items, cap;
 } dsub;
 
@@ -64,6 +70,10 @@ bool dsubs_remove(dsubs *r, uint32_t id);
 int dsub_add_item(dsub *s, uint32_t monitored_item_id, uint32_t client_handle,
                   const ua_NodeId *node_id, uint32_t attribute_id, bool is_event);
 dsub_item *dsub_find_item(dsub *s, uint32_t monitored_item_id);
+/** Returns the item with this client handle (the first one), or NULL. */
+dsub_item *dsub_find_handle(dsub *s, uint32_t client_handle);
+/** Keeps a copy of the request that created it. Returns 0 or -1 (ENOMEM). */
+int dsub_item_keep_request(dsub_item *it, const ua_MonitoredItemCreateRequest *r);
 /** Returns true when the item was tracked. */
 bool dsub_remove_item(dsub *s, uint32_t monitored_item_id);
 

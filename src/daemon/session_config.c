@@ -133,7 +133,7 @@ void session_config_clear(session_config *cfg)
                         &cfg->client_cert_path, &cfg->client_key_path, &cfg->ca_cert_path,
                         &cfg->user_cert_path,   &cfg->user_key_path,   &cfg->trust_store_path,
                         &cfg->trust_policy,     &cfg->client_key_password,
-                        &cfg->user_key_password};
+                        &cfg->user_key_password, &cfg->reverse_connect};
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         if (*strings[i]) {
             OPENSSL_cleanse(*strings[i], strlen(*strings[i]));
@@ -228,6 +228,17 @@ int session_config_parse(const json_t *config, session_config *out, config_error
                          out->trust_policy);
                 rc = -1;
             }
+        } else if (strcmp(key, "reverseConnect") == 0) {
+            if (json_is_boolean(v)) {
+                out->reverse_connect = json_is_true(v) ? strdup("") : NULL;
+                rc = json_is_true(v) && !out->reverse_connect ? -1 : 0;
+            } else {
+                rc = to_string(v, key, &out->reverse_connect, err);
+                if (rc == 0 && !out->reverse_connect[0]) {
+                    set_err(err, "ValueError", key, "must be a ServerUri or true");
+                    rc = -1;
+                }
+            }
         } else if (strcmp(key, "autoAccept") == 0) {
             rc = to_bool(v, key, &out->auto_accept, err);
             out->has_auto_accept = true;
@@ -284,6 +295,10 @@ json_t *session_config_sanitised(const session_config *c, bool for_list)
         json_object_set_new(o, "autoDetectWriteType", json_boolean(c->auto_detect_write_type));
     if (c->has_read_metadata_cache)
         json_object_set_new(o, "readMetadataCache", json_boolean(c->read_metadata_cache));
+    if (c->reverse_connect)
+        json_object_set_new(o, "reverseConnect", c->reverse_connect[0]
+                                                     ? json_string(c->reverse_connect)
+                                                     : json_true());
     return o;
 }
 

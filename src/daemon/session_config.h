@@ -28,6 +28,8 @@ typedef struct session_config {
     char *client_cert_path, *client_key_path, *ca_cert_path;
     char *user_cert_path, *user_key_path;
     char *trust_store_path, *trust_policy;
+    char *reverse_connect; /* reverseConnect: a ServerUri, "" = true (whichever allowed
+                              server announces the endpointUrl), NULL = dial out */
     /* ours: passwords of encrypted key files (secrets, like password) */
     char *client_key_password, *user_key_password;
 } session_config;

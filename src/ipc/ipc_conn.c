@@ -101,6 +101,8 @@ static void on_write(uv_write_t *w, int status)
     free(wr);
     if (status < 0 && c->state != IPC_CONN_CLOSING)
         ipc_conn_close(c);
+    else if (status == 0 && c->state == IPC_CONN_FEED && c->feed && c->feed->drain)
+        c->feed->drain(c->feed->ud);
 }
 
 /* Writes every reply at the head of the queue that is ready. */
@@ -231,6 +233,10 @@ static void conn_settle(ipc_conn *c)
         else
             set_reading(c, !c->eof);
         break;
+    case IPC_CONN_FEED:
+        timer_stop(c);
+        set_reading(c, !c->eof);
+        break;
     case IPC_CONN_LINGER:
     case IPC_CONN_CLOSING:
         break;
@@ -320,6 +326,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;                /* data after the last reply is discarded */
     case IPC_CONN_DRAINING:
         return; /* no new lines are taken; a half-close still gets its replies */
+    case IPC_CONN_FEED:
+        if (c->eof)
+            ipc_conn_close(c); /* a stream ends when its reader goes */
+        return;
     default:
         break;
     }
@@ -356,7 +366,12 @@ static void on_closed(uv_handle_t *h)
     if (c->next)
         c->next->prev = c->prev;
     ipc_framer_clear(&c->framer);
+    ipc_feed *f = c->feed;
     free(c);
+    if (f) {
+        f->gone(f->ud);
+        free(f);
+    }
     ipc_server_conn_gone(srv);
 }
 
@@ -427,6 +442,13 @@ void ipc_conn_accept(ipc_server *srv)
 void ipc_reply(ipc_request *req, json_t *response)
 {
     ipc_conn *c = req->conn;
+    if (req->local_cb) {
+        if (!response)
+            response = ipc_error_envelope(IPC_ERR_EXCEPTION, "No response");
+        req->local_cb(req->local_ud, response);
+        free(req);
+        return;
+    }
     if (!c) {
         json_decref(response);
         free(req);
@@ -447,5 +469,78 @@ void ipc_reply(ipc_request *req, json_t *response)
 
 bool ipc_request_is_alive(const ipc_request *req)
 {
-    return req->conn != NULL;
+    return req->conn != NULL || req->local_cb != NULL;
+}
+
+/* ---- streams and local requests ------------------------------------------- */
+
+ipc_feed *ipc_reply_feed(ipc_request *req, json_t *response, ipc_feed_cb drain, ipc_feed_cb gone,
+                         void *ud)
+{
+    ipc_conn *c = req->conn;
+    ipc_feed *f = c && !req->local_cb ? calloc(1, sizeof(*f)) : NULL;
+    if (!f) {
+        ipc_reply(req, response);
+        return NULL;
+    }
+    f->conn = c;
+    f->drain = drain;
+    f->gone = gone;
+    f->ud = ud;
+    c->feed = f;
+    c->stop_lines = true;
+    if (c->state == IPC_CONN_READING || c->state == IPC_CONN_DRAINING)
+        c->state = IPC_CONN_FEED;
+    ipc_reply(req, response); /* may close c: gone then follows from on_closed */
+    return f;
+}
+
+int ipc_feed_write(ipc_feed *f, const char *line, size_t len)
+{
+    ipc_conn *c = f->conn;
+    if (c->state != IPC_CONN_FEED)
+        return -1;
+    /* Queued like a reply, so it leaves after every earlier reply. */
+    char *copy = malloc(len ? len : 1);
+    ipc_request *r = copy ? request_new(c) : NULL;
+    if (!r) {
+        free(copy);
+        return -1;
+    }
+    memcpy(copy, line, len);
+    r->out = copy;
+    r->out_len = len;
+    r->done = true;
+    conn_pump(c);
+    return 0;
+}
+
+size_t ipc_feed_backlog(const ipc_feed *f)
+{
+    const ipc_conn *c = f->conn;
+    size_t n = uv_stream_get_write_queue_size(&c->h.stream);
+    for (const ipc_request *r = c->head; r; r = r->next)
+        n += r->done ? r->out_len : 0;
+    return n;
+}
+
+void ipc_feed_close(ipc_feed *f)
+{
+    ipc_conn *c = f->conn;
+    c->feed = NULL;
+    free(f);
+    if (c->state == IPC_CONN_FEED) {
+        c->state = IPC_CONN_DRAINING; /* ends once the queue is written */
+        conn_pump(c);
+    }
+}
+
+ipc_request *ipc_request_local(ipc_local_cb cb, void *ud)
+{
+    ipc_request *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->local_cb = cb;
+    r->local_ud = ud;
+    return r;
 }

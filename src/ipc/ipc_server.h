@@ -82,4 +82,40 @@ void ipc_reply(ipc_request *req, json_t *response);
  * dropped). */
 bool ipc_request_is_alive(const ipc_request *req);
 
+/* ---- streams (our extension, ipc-protocol.md §9 #8) ------------------ */
+
+typedef struct ipc_feed ipc_feed;
+typedef void (*ipc_feed_cb)(void *ud);
+
+/** Answers req with response (taken) like ipc_reply, and turns its
+ * connection into a one-way stream: no further request is read from it,
+ * input is discarded, and lines written with ipc_feed_write follow the
+ * reply. drain(ud) (may be NULL) is called after each completed write:
+ * there is room for more. gone(ud) is called once, from a close callback
+ * (never from inside an ipc_feed_* call), when the connection has closed:
+ * peer closed or reset, write error, server closing. The feed is freed
+ * after gone returns. Returns the feed, or NULL when the connection is
+ * already gone (the reply is dropped, req freed, no callback fires). */
+ipc_feed *ipc_reply_feed(ipc_request *req, json_t *response, ipc_feed_cb drain, ipc_feed_cb gone,
+                         void *ud);
+/** Queues one line (len bytes, its '\n' included; copied) after everything
+ * written before. Returns 0, or -1 when the connection is closing or out
+ * of memory (the line is dropped). */
+int ipc_feed_write(ipc_feed *f, const char *line, size_t len);
+/** Bytes queued on the connection that the kernel has not taken yet: the
+ * writer's back-pressure signal. */
+size_t ipc_feed_backlog(const ipc_feed *f);
+/** Ends the stream: what was written is flushed, then the connection
+ * closes. f is freed; no callback of it fires afterwards. */
+void ipc_feed_close(ipc_feed *f);
+
+/* ---- local requests ------------------------------------------------------ */
+
+/** Receives the reply to a local request (response taken: json_decref it). */
+typedef void (*ipc_local_cb)(void *ud, json_t *response);
+/** A request no connection sent, for commands the daemon gives itself
+ * (auto-connect): hand it to the dispatcher like a received one; its reply
+ * goes to cb instead of a socket. Returns NULL when out of memory. */
+ipc_request *ipc_request_local(ipc_local_cb cb, void *ud);
+
 #endif

@@ -25,6 +25,7 @@ enum ipc_conn_state {
     IPC_CONN_DRAINING, /* no new input; answering what was received */
     IPC_CONN_LINGER,   /* all answered, write side shut; discarding input until EOF */
     IPC_CONN_CLOSING,  /* uv_close issued; freed in the last close callback */
+    IPC_CONN_FEED,     /* a stream (ipc_reply_feed): writing lines, input discarded */
 };
 
 struct ipc_request {
@@ -32,7 +33,15 @@ struct ipc_request {
     ipc_request *next; /* in the connection's reply queue */
     char *out;         /* the reply line (with '\n') once answered; owned */
     size_t out_len;
-    bool done; /* out is set */
+    bool done;             /* out is set */
+    ipc_local_cb local_cb; /* set: a local request, answered to this callback */
+    void *local_ud;
+};
+
+struct ipc_feed {
+    ipc_conn *conn;
+    ipc_feed_cb drain, gone;
+    void *ud;
 };
 
 struct ipc_conn {
@@ -51,6 +60,7 @@ struct ipc_conn {
     ipc_framer framer;
     ipc_request *head, *tail;
     unsigned inflight; /* requests in the queue */
+    ipc_feed *feed;    /* set in IPC_CONN_FEED; freed with the connection */
     ipc_conn *prev, *next;
 };
 

@@ -44,9 +44,15 @@ typedef struct wire_error {
     const char *type;
     /* Out: "readItems[2].nodeId: expected ..., got ..." */
     char message[WIRE_ERROR_MESSAGE_MAX];
+    /* In, optional: run-time structure types (a session's discovered
+     * types) for ExtensionObjects given as {"typeId", "value": {fields}}:
+     * lookup(ctx, id) returns the type whose binary encoding id or DataType
+     * id is id, or NULL. wire_error_init sets both to NULL. */
+    const ua_type *(*lookup)(void *ctx, const ua_NodeId *id);
+    void *lookup_ctx;
 } wire_error;
 
-/** Sets param (borrowed) and empties the outputs. */
+/** Sets param (borrowed), empties the outputs and clears the lookup. */
 void wire_error_init(wire_error *err, const char *param);
 
 /* ---- UInt64 above INT64_MAX ------------------------------------------
@@ -176,9 +182,20 @@ int wire_to_qualified_name(const json_t *j, ua_QualifiedName *out, wire_error *e
 /** {"locale","text"}: each string or null, missing -> null. */
 int wire_to_localized_text(const json_t *j, ua_LocalizedText *out, wire_error *err);
 /** {"typeId","encoding","body"}: body base64 or null; encoding defaults to
- *  1 with a body, 0 without. A decoded "value" without a body cannot be
- *  encoded (InvalidArgumentException). */
+ *  1 with a body, 0 without. A "value" object without a body is encoded
+ *  with the type err->lookup finds for typeId (its binary encoding id or
+ *  DataType id), by field name (wire_to_value); without such a type it is
+ *  an InvalidArgumentException. */
 int wire_to_extension_object(const json_t *j, ua_ExtensionObject *out, wire_error *err);
+/** The inverse of wire_from_value for a described structure (and any type
+ *  wire_to_variant_typed takes): an object keyed by member name; missing
+ *  members are zero/null; optional members null or absent = not present;
+ *  unions {"_switchField": n, "<arm>": v} or just {"<arm>": v} (0 = no
+ *  arm); arrays as JSON arrays; nested structures as objects (or their
+ *  ExtensionObject form); unknown member names are a TypeError. *dst is
+ *  uninitialised (mem_size bytes), owned by the caller afterwards and
+ *  cleared on failure. */
+int wire_to_value(const json_t *j, const ua_type *type, void *dst, wire_error *err);
 /** The object form of wire_from_diagnostic_info ([] or {} = empty). */
 int wire_to_diagnostic_info(const json_t *j, ua_DiagnosticInfo *out, wire_error *err);
 /** {"type","value","dimensions"}: type required, 1..25 (ValueError

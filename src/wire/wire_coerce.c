@@ -490,6 +490,11 @@ int wire_coerce_variant(const json_t *value, unsigned builtin_type, int32_t valu
     return 0;
 }
 
+int wire_coerce_element(const json_t *j, const ua_type *t, void *dst, wire_error *err, int depth)
+{
+    return coerce_element(j, t, dst, err, depth);
+}
+
 int wire_to_variant_typed(const json_t *value, unsigned builtin_type, int32_t value_rank,
                           ua_Variant *out, wire_error *err)
 {

@@ -4,6 +4,7 @@
  * (type-serialization.md §1.2-§1.9, "Decoding"). Per-type conversion of
  * values lives in wire_coerce.c; parameter structures in wire_params.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ua_statuscodes.h"
@@ -201,6 +202,33 @@ int wire_to_localized_text(const json_t *j, ua_LocalizedText *out, wire_error *e
 
 /* ---- ExtensionObject ------------------------------------------------------ */
 
+/* A decoded "value": encodable when err->lookup knows typeId's structure
+ * (a type discovered at run time, wire_struct.c). */
+static int extobj_value(const json_t *value, ua_ExtensionObject *out, wire_error *err)
+{
+    const ua_type *t = err->lookup ? err->lookup(err->lookup_ctx, &out->type_id) : NULL;
+    if (!t)
+        return wire_fail(err, WIRE_INVALID_ARGUMENT,
+                         "an ExtensionObject needs its binary \"body\" (base64); a decoded "
+                         "\"value\" cannot be encoded without a type known from "
+                         "discoverDataTypes");
+    void *data = malloc(t->mem_size);
+    if (!data)
+        return wire_fail_oom(err);
+    char path[WIRE_PATH_MAX];
+    const char *old = wire_scope_field(err, path, "value");
+    int rc = wire_to_value(value, t, data, err);
+    wire_scope_pop(err, old);
+    if (rc != 0) {
+        free(data);
+        return -1;
+    }
+    out->encoding = UA_EXTOBJ_DECODED;
+    out->type = t;
+    out->data = data;
+    return 0;
+}
+
 static int extobj_fields(const json_t *j, ua_ExtensionObject *out, wire_error *err)
 {
     const json_t *tid = json_object_get(j, "typeId"), *enc = member(j, "encoding");
@@ -217,9 +245,7 @@ static int extobj_fields(const json_t *j, ua_ExtensionObject *out, wire_error *e
     if (body && !json_is_string(body))
         return wire_fail_expected(err, body, "a base64 string or null in \"body\"");
     if (!body && value)
-        return wire_fail(err, WIRE_INVALID_ARGUMENT,
-                         "an ExtensionObject needs its binary \"body\" (base64); a decoded "
-                         "\"value\" cannot be encoded");
+        return extobj_value(value, out, err);
     if (e == 0) {
         out->encoding = UA_EXTOBJ_EMPTY;
         return 0;

@@ -72,6 +72,12 @@ int wire_to_data_value_depth(const json_t *j, ua_DataValue *out, wire_error *err
 int wire_to_diagnostic_info_depth(const json_t *j, ua_DiagnosticInfo *out, wire_error *err,
                                   int depth);
 int wire_to_expanded_nodeid(const json_t *j, ua_ExpandedNodeId *out, wire_error *err);
+/** Converts one JSON element to a value of the built-in (or enumeration)
+ *  type t at dst (zeroed), as wire_to_variant_typed does per element. */
+int wire_coerce_element(const json_t *j, const ua_type *t, void *dst, wire_error *err, int depth);
+/** wire_to_value with a nesting depth (wire_struct.c). */
+int wire_to_value_depth(const json_t *j, const ua_type *type, void *dst, wire_error *err,
+                        int depth);
 /** Converts value to a variant of type; dims (may be NULL) are the
  *  "dimensions" of a Variant object. */
 int wire_coerce_variant(const json_t *value, unsigned builtin_type, int32_t value_rank,

@@ -24,6 +24,8 @@ void wire_error_init(wire_error *err, const char *param)
     err->param = param;
     err->type = NULL;
     err->message[0] = 0;
+    err->lookup = NULL;
+    err->lookup_ctx = NULL;
 }
 
 int wire_fail(wire_error *err, const char *type, const char *fmt, ...)

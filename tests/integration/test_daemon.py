@@ -88,6 +88,49 @@ def short(v, n=300):
     return s if len(s) <= n else s[:n] + "..."
 
 
+# --------------------------------------------------------------- suite runner
+
+def run_suite(script, hard_limit, tmp_prefix, body, extra=(0,), extra_usage="",
+              soft_margin=20, cleanup=None):
+    """The main() of every script that reuses this harness:
+    `script <daemon binary> <fixture endpoint file> [extra...]`, where the
+    number of extra arguments is one of `extra`. Sets the time limits and a
+    temporary directory, runs body(extra arguments), then stops every daemon
+    started, runs cleanup(), removes the directory and prints the summary.
+    Returns the exit status."""
+    global BIN, FIXTURE_URL, TMP, SOFT_DEADLINE
+    args = sys.argv[1:]
+    if len(args) - 2 not in extra:
+        print("usage: %s <daemon binary> <fixture endpoint file>%s" % (script, extra_usage),
+              file=sys.stderr)
+        return 2
+    BIN = os.path.abspath(args[0])
+    with open(args[1]) as f:
+        FIXTURE_URL = f.read().strip()
+    SOFT_DEADLINE = hard_limit - soft_margin
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(hard_limit)
+    TMP = tempfile.mkdtemp(prefix=tmp_prefix)
+    try:
+        body(args[2:])
+    except HardTimeout as e:
+        print("FAIL harness: %s" % e, flush=True)
+        RESULTS["failed"] += 1
+    finally:
+        signal.alarm(0)
+        for d in DAEMONS:
+            d.stop()
+        if cleanup:
+            try:
+                cleanup()
+            except Exception as e:  # noqa: BLE001 - report and go on cleaning
+                print("note: cleanup: %s" % e)
+        shutil.rmtree(TMP, ignore_errors=True)
+    print("(run time %.1f s)" % (time.monotonic() - T_START))
+    print("%d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]), flush=True)
+    return 1 if RESULTS["failed"] else 0
+
+
 # --------------------------------------------------------------- processes
 
 def daemon_env(extra=None):

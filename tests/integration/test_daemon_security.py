@@ -22,11 +22,8 @@ wait is bounded; the daemons are stopped by PID.
 import base64
 import hashlib
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -293,19 +290,8 @@ def group_trust(addr, state):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: test_daemon_security.py <daemon binary> <fixture endpoint file>",
-              file=sys.stderr)
-        return 2
-    td.BIN = os.path.abspath(sys.argv[1])
-    with open(sys.argv[2]) as f:
-        td.FIXTURE_URL = f.read().strip()
-    td.SOFT_DEADLINE = HARD_LIMIT - 20
-    signal.signal(signal.SIGALRM, td._alarm)
-    signal.alarm(HARD_LIMIT)
-    td.TMP = tempfile.mkdtemp(prefix="osm-tdsec-")
-    state = {}
-    try:
+    def body(extra):
+        state = {}
         pki = os.path.join(td.TMP, "pki")
         log = os.path.join(td.TMP, "daemon.log")
         started = check("daemon.starts", lambda: td.start_unix(
@@ -321,17 +307,7 @@ def main():
                 for secret in ("password1", "not-the-password", "client_key.pem"):
                     expect(secret not in text, "the log holds %r" % secret)
             check("security.no_secrets_in_the_log", secrets_not_logged)
-    except td.HardTimeout as e:
-        print("FAIL harness: %s" % e, flush=True)
-        td.RESULTS["failed"] += 1
-    finally:
-        signal.alarm(0)
-        for d in td.DAEMONS:
-            d.stop()
-        shutil.rmtree(td.TMP, ignore_errors=True)
-    print("(run time %.1f s)" % (time.monotonic() - td.T_START))
-    print("%d passed, %d failed" % (td.RESULTS["passed"], td.RESULTS["failed"]), flush=True)
-    return 1 if td.RESULTS["failed"] else 0
+    return td.run_suite("test_daemon_security.py", HARD_LIMIT, "osm-tdsec-", body)
 
 
 if __name__ == "__main__":

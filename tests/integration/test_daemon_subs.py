@@ -17,10 +17,7 @@ library only; every wait is bounded; the daemon is stopped by PID.
 
 import datetime
 import os
-import shutil
-import signal
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -400,17 +397,7 @@ def group_history(c):
 # ================================================================ main
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: test_daemon_subs.py <daemon binary> <fixture endpoint file>", file=sys.stderr)
-        return 2
-    td.BIN = os.path.abspath(sys.argv[1])
-    with open(sys.argv[2]) as f:
-        td.FIXTURE_URL = f.read().strip()
-    td.SOFT_DEADLINE = HARD_LIMIT - 20
-    signal.signal(signal.SIGALRM, td._alarm)
-    signal.alarm(HARD_LIMIT)
-    td.TMP = tempfile.mkdtemp(prefix="osm-tds-")
-    try:
+    def body(extra):
         addr = check("daemon.starts", lambda: td.start_unix("subs.sock")[1])
         if addr is not None:
             sid = check("subs.open_session", lambda: ok(req(
@@ -422,17 +409,7 @@ def main():
                 group_history(c)
                 check("subs.close_session", lambda: ok(req(
                     addr, {"command": "close", "sessionId": sid})[0]))
-    except td.HardTimeout as e:
-        print("FAIL harness: %s" % e, flush=True)
-        td.RESULTS["failed"] += 1
-    finally:
-        signal.alarm(0)
-        for d in td.DAEMONS:
-            d.stop()
-        shutil.rmtree(td.TMP, ignore_errors=True)
-    print("(run time %.1f s)" % (time.monotonic() - td.T_START))
-    print("%d passed, %d failed" % (td.RESULTS["passed"], td.RESULTS["failed"]), flush=True)
-    return 1 if td.RESULTS["failed"] else 0
+    return td.run_suite("test_daemon_subs.py", HARD_LIMIT, "osm-tds-", body)
 
 
 if __name__ == "__main__":

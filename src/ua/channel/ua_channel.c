@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -543,20 +544,24 @@ static void handle_opn(ua_channel *ch, uint8_t *chunk, size_t size)
 
 /* ---- receiving -------------------------------------------------------- */
 
+/* The server acknowledged ch->hello: keep its limits and ask for a token. */
+static ua_status take_ack(ua_channel *ch, const ua_tcp_limits *ack)
+{
+    ua_status st = ua_tcp_negotiate(&ch->hello, ack, &ch->send_chunk, &(uint32_t){0});
+    if (st != UA_STATUS_GOOD)
+        return st;
+    ch->server_max_message = ack->max_message_size;
+    ch->server_max_chunks = ack->max_chunk_count;
+    ch->state = CH_OPENING;
+    return send_opn(ch, UA_SECURITYTOKENREQUESTTYPE_ISSUE);
+}
+
 static void handle_ack(ua_channel *ch, const uint8_t *chunk, size_t size)
 {
     ua_tcp_limits ack;
     ua_status st = ua_tcp_ack_decode(chunk + 8, size - 8, &ack);
     if (st == UA_STATUS_GOOD)
-        st = ua_tcp_negotiate(&ch->hello, &ack, &ch->send_chunk, &(uint32_t){0});
-    if (st != UA_STATUS_GOOD) {
-        fail(ch, st);
-        return;
-    }
-    ch->server_max_message = ack.max_message_size;
-    ch->server_max_chunks = ack.max_chunk_count;
-    ch->state = CH_OPENING;
-    st = send_opn(ch, UA_SECURITYTOKENREQUESTTYPE_ISSUE);
+        st = take_ack(ch, &ack);
     if (st != UA_STATUS_GOOD)
         fail(ch, st);
 }
@@ -724,16 +729,9 @@ static void on_connect_timeout(uv_timer_t *t)
     }
 }
 
-static void on_connected(uv_connect_t *req, int status)
+/* The socket is connected: send our Hello and start reading. */
+static ua_status start_hello(ua_channel *ch)
 {
-    ua_channel *ch = req->data;
-    if (ch->state != CH_CONNECTING)
-        return;
-    if (status < 0) {
-        log_debug("channel to %s: connect failed: %s", ch->url, uv_strerror(status));
-        fail(ch, UA_STATUS_BADCONNECTIONREJECTED);
-        return;
-    }
     uv_tcp_nodelay(&ch->tcp, 1);
     ch->hello.protocol_version = 0;
     ch->hello.receive_buffer_size = ch->cfg.receive_buffer_size;
@@ -748,11 +746,25 @@ static void on_connected(uv_connect_t *req, int status)
     else
         bbuf_clear(&b);
     int rc = uv_read_start((uv_stream_t *)&ch->tcp, on_alloc, on_read);
-    if (st != UA_STATUS_GOOD || rc < 0) {
-        fail(ch, st != UA_STATUS_GOOD ? st : UA_STATUS_BADCONNECTIONCLOSED);
+    if (st != UA_STATUS_GOOD || rc < 0)
+        return st != UA_STATUS_GOOD ? st : UA_STATUS_BADCONNECTIONCLOSED;
+    ch->state = CH_HELLO;
+    return UA_STATUS_GOOD;
+}
+
+static void on_connected(uv_connect_t *req, int status)
+{
+    ua_channel *ch = req->data;
+    if (ch->state != CH_CONNECTING)
+        return;
+    if (status < 0) {
+        log_debug("channel to %s: connect failed: %s", ch->url, uv_strerror(status));
+        fail(ch, UA_STATUS_BADCONNECTIONREJECTED);
         return;
     }
-    ch->state = CH_HELLO;
+    ua_status st = start_hello(ch);
+    if (st != UA_STATUS_GOOD)
+        fail(ch, st);
 }
 
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
@@ -853,6 +865,57 @@ ua_status ua_channel_open(ua_channel *ch, const char *url)
         ch->closed_fired = true;
         return UA_STATUS_BADTCPENDPOINTURLINVALID;
     }
+    return UA_STATUS_GOOD;
+}
+
+/* Part 6 7.1.3: after a ReverseHello the client goes on exactly as after
+ * its own connect, on the socket the server opened. */
+ua_status ua_channel_open_socket(ua_channel *ch, const char *url, const ua_channel_socket *s)
+{
+    ua_status st = UA_STATUS_GOOD;
+    if (ch->state != CH_IDLE)
+        st = UA_STATUS_BADINVALIDSTATE;
+    if (st == UA_STATUS_GOOD)
+        st = setup_security(ch);
+    if (st == UA_STATUS_GOOD && strlen(url) >= sizeof(ch->url))
+        st = UA_STATUS_BADTCPENDPOINTURLINVALID;
+    if (st == UA_STATUS_GOOD)
+        st = ua_url_parse(url, ch->host, sizeof(ch->host), &ch->port);
+    /* What the server may send was fixed by the earlier Hello: our framer
+     * must take chunks that large. */
+    if (st == UA_STATUS_GOOD && s->hello_done &&
+        s->ack.send_buffer_size > ch->cfg.receive_buffer_size)
+        st = UA_STATUS_BADCONNECTIONREJECTED;
+    if (st != UA_STATUS_GOOD) {
+        uv_os_sock_t fd = s->fd;
+        close(fd);
+        return st;
+    }
+    snprintf(ch->url, sizeof(ch->url), "%s", url);
+    uv_tcp_init(ch->loop, &ch->tcp);
+    ch->tcp.data = ch;
+    uv_timer_init(ch->loop, &ch->timer);
+    ch->timer.data = ch;
+    ch->handles_open = 2;
+    if (uv_tcp_open(&ch->tcp, s->fd) < 0) {
+        close(s->fd);
+        st = UA_STATUS_BADCONNECTIONCLOSED;
+    } else if (s->hello_done) {
+        ch->hello = s->hello;
+        st = take_ack(ch, &s->ack);
+        if (st == UA_STATUS_GOOD && uv_read_start((uv_stream_t *)&ch->tcp, on_alloc, on_read) < 0)
+            st = UA_STATUS_BADCONNECTIONCLOSED;
+    } else {
+        st = start_hello(ch);
+    }
+    if (st != UA_STATUS_GOOD) {
+        /* No callback from inside the call: close quietly. */
+        ch->state = CH_CLOSED;
+        ch->closed_fired = true;
+        close_handles(ch);
+        return st;
+    }
+    uv_timer_start(&ch->timer, on_connect_timeout, ch->cfg.connect_timeout_ms, 0);
     return UA_STATUS_GOOD;
 }
 

@@ -24,6 +24,7 @@
 #include <uv.h>
 
 #include "ua_secure.h"
+#include "ua_tcp.h"
 #include "ua_types.h"
 
 typedef struct ua_channel ua_channel;
@@ -77,6 +78,24 @@ ua_channel *ua_channel_new(uv_loop_t *loop, const ua_channel_config *cfg,
  *  a chunk that fails its signature or decryption closes the channel with
  *  BadSecurityChecksFailed. */
 ua_status ua_channel_open(ua_channel *ch, const char *url);
+
+/* A connection the server opened to us (Reverse Connect, Part 6 7.1.3),
+ * its ReverseHello already consumed. */
+typedef struct ua_channel_socket {
+    uv_os_sock_t fd; /* connected TCP socket */
+    bool hello_done; /* our Hello (hello) went out and the server's
+                        Acknowledge (ack) came back on it */
+    ua_tcp_limits hello;
+    ua_tcp_limits ack;
+} ua_channel_socket;
+
+/** As ua_channel_open, on an already-connected socket instead of
+ *  resolving and connecting url: starts at the Hello (carrying url, which
+ *  should be the ReverseHello's EndpointUrl) or, with hello_done, directly
+ *  at OpenSecureChannel. Takes s->fd in every case (closed on error).
+ *  Returns the errors of ua_channel_open, or BadConnectionRejected when
+ *  the acknowledged sizes do not fit this channel's configuration. */
+ua_status ua_channel_open_socket(ua_channel *ch, const char *url, const ua_channel_socket *s);
 
 /** Encodes and sends a service request (type id + body) in as many chunks
  *  as needed; sets *request_id. Returns Good, BadConnectionClosed when not

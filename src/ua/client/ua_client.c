@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -417,6 +418,16 @@ ua_status ua_client_submit_internal(ua_client *c, const void *request, const ua_
 
 /* ---- session establishment ----------------------------------------------- */
 
+/* The socket source need not answer any more (Reverse Connect). */
+static void forget_socket(ua_client *c)
+{
+    if (!c->wanting_socket)
+        return;
+    c->wanting_socket = false;
+    if (c->cfg.socket_source.cancel)
+        c->cfg.socket_source.cancel(c->cfg.socket_source.ud, c);
+}
+
 /* Ends a connect attempt: the first connect reports to its callback; a
  * reconnect tries again later. */
 static void connect_failed(ua_client *c, ua_status st)
@@ -426,6 +437,7 @@ static void connect_failed(ua_client *c, ua_status st)
     if (c->connect_failing)
         return;
     c->connect_failing = true;
+    forget_socket(c);
     if (c->channel) {
         ua_channel *ch = c->channel;
         c->channel = NULL;
@@ -1010,12 +1022,37 @@ static ua_status open_channel(ua_client *c)
     c->channel = ua_channel_new(c->loop, &cfg, &channel_cbs, c);
     if (!c->channel)
         return UA_STATUS_BADOUTOFMEMORY;
+    if (c->cfg.socket_source.want) {
+        /* Reverse Connect: never dial; wait for the server's connection. */
+        c->wanting_socket = true;
+        c->cfg.socket_source.want(c->cfg.socket_source.ud, c);
+        return UA_STATUS_GOOD;
+    }
     ua_status st = ua_channel_open(c->channel, c->url);
     if (st != UA_STATUS_GOOD) {
         ua_channel_delete(c->channel);
         c->channel = NULL;
     }
     return st;
+}
+
+void ua_client_take_socket(ua_client *c, ua_status st, const char *url, const ua_channel_socket *s)
+{
+    if (!c->wanting_socket || !c->channel || c->deleted) {
+        if (s)
+            close(s->fd);
+        return;
+    }
+    c->wanting_socket = false;
+    if (st == UA_STATUS_GOOD && s)
+        st = ua_channel_open_socket(c->channel, url ? url : c->url, s);
+    else if (s)
+        close(s->fd);
+    if (st == UA_STATUS_GOOD)
+        return;
+    if (c->reconnecting)
+        log_debug("no connection from %s: %s", c->url, ua_status_name(st));
+    connect_failed(c, UA_STATUS_IS_BAD(st) ? st : UA_STATUS_BADTIMEOUT);
 }
 
 static void on_reconnect_timer(uv_timer_t *t)
@@ -1151,6 +1188,7 @@ static void on_close_deadline(uv_timer_t *t)
     ua_client *c = t->data;
     if (!c->disconnecting || !c->channel)
         return;
+    forget_socket(c);
     /* The server did not let us close in time: drop the socket. */
     ua_channel *ch = c->channel;
     c->channel = NULL;
@@ -1173,6 +1211,7 @@ static void on_session_closed(ua_client *c, ua_status st, void *resp, void *ud)
         ua_channel_close(c->channel);
         return;
     }
+    forget_socket(c);
     if (c->channel) {
         ua_channel *ch = c->channel;
         c->channel = NULL;
@@ -1245,6 +1284,7 @@ void ua_client_delete(ua_client *c)
     c->deleted = true;
     fail_all(c, UA_STATUS_BADSHUTDOWN);
     finish_reconnect_request(c, UA_STATUS_BADSHUTDOWN);
+    forget_socket(c);
     if (c->channel) {
         ua_channel_delete(c->channel);
         c->channel = NULL;

@@ -18,7 +18,11 @@
  * certificate of the endpoint that matches policy and mode, hands it to
  * verify_server_cert, closes that channel and opens the secured one.
  * Reconnects reuse the certificate. The session proves our key
- * (clientSignature) and checks the server's (serverSignature). */
+ * (clientSignature) and checks the server's (serverSignature).
+ *
+ * Reverse Connect (Part 6 7.1.3): with a socket_source the client never
+ * dials; each channel (including those of reconnects) starts on a
+ * connection the server opened, handed over with ua_client_take_socket. */
 #ifndef UA_CLIENT_H
 #define UA_CLIENT_H
 
@@ -45,6 +49,18 @@ typedef enum ua_client_state {
     UA_CLIENT_CONNECTED,        /* session active: requests go out */
     UA_CLIENT_BROKEN            /* connection lost: reconnecting in the background */
 } ua_client_state;
+
+/* Reverse Connect (Part 6 7.1.3): where the client's connections come from
+ * when it must not dial out. want: the client needs a connection for its
+ * next channel (connect, the secured channel after GetEndpoints, every
+ * reconnect); answer with ua_client_take_socket, later, never from inside
+ * want. cancel: it no longer needs one (disconnect, delete, failure). Both
+ * are called on the client's loop. */
+typedef struct ua_client_socket_source {
+    void (*want)(void *ud, ua_client *c);
+    void (*cancel)(void *ud, ua_client *c);
+    void *ud;
+} ua_client_socket_source;
 
 typedef struct ua_client_config {
     uint32_t timeout_ms;          /* connect and per-request deadline (default 5000) */
@@ -78,6 +94,7 @@ typedef struct ua_client_config {
     ua_client_verify_cert_cb verify_server_cert; /* NULL = accept any certificate */
     void *verify_ud;
     ua_channel_config channel; /* policy: a ua_policy's &ops (ua_policy_find), or NULL */
+    ua_client_socket_source socket_source; /* want == NULL (default): dial the url */
 } ua_client_config;
 
 /** Fills the defaults listed above. */
@@ -130,6 +147,13 @@ ua_status ua_client_disconnect(ua_client *c, ua_client_done_cb cb, void *ud);
  *  client is disconnected first. Returns Good (cb follows),
  *  BadNotConnected or BadInvalidState (a reconnect is already waiting). */
 ua_status ua_client_reconnect(ua_client *c, ua_client_done_cb cb, void *ud);
+
+/** Answers a socket_source's want: st Good with s (its fd is taken; the
+ *  channel starts on it, its Hello carrying url, the server's announced
+ *  EndpointUrl), or a Bad status (no connection came in time) which fails
+ *  the connect or, while reconnecting, asks again after the backoff. When
+ *  the client no longer waits, s->fd is closed and nothing else happens. */
+void ua_client_take_socket(ua_client *c, ua_status st, const char *url, const ua_channel_socket *s);
 
 /** Frees the client. Outstanding requests' callbacks fire with BadShutdown
  *  before this returns; no other callback fires after it. */

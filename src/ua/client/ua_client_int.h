@@ -63,6 +63,7 @@ struct ua_client {
     bool connect_failing; /* connect_failed is running */
     bool closing_channel; /* disconnect: CloseSecureChannel sent */
     bool reconnecting;
+    bool wanting_socket; /* asked socket_source for a connection */
     uint32_t backoff_ms;
     uint32_t reconnects;
 

@@ -1,7 +1,8 @@
 /* The IPC connection state machine over real Unix and TCP sockets
  * (ipc-protocol.md §1.1, §9 #1-#2): the framing rows of
  * shared/spec/golden/raw-frames.jsonl, the limits, the first-line timer,
- * keepAlive, replies in request order, clients that leave early. */
+ * keepAlive, replies in request order, clients that leave early, streams
+ * (ipc_reply_feed) and local requests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -398,6 +399,134 @@ static void test_ipc_server_client_gone_before_reply(void **state)
     h_finish(&h);
 }
 
+/* ---- streams and local requests ------------------------------------------ */
+
+/* The server's ud is also the harness's (its close callback takes it): the
+ * harness comes first. */
+typedef struct feed_ctx {
+    harness h;
+    ipc_feed *feed;
+    bool close_it;
+    int dispatched, drains, gone;
+} feed_ctx;
+
+static void feed_drain(void *ud)
+{
+    ((feed_ctx *)ud)->drains++;
+}
+
+static void feed_gone(void *ud)
+{
+    feed_ctx *f = ud;
+    f->gone++;
+    f->feed = NULL;
+}
+
+/* Every request becomes a stream of three lines. */
+static void feed_dispatch(void *ud, ipc_request *req, json_t *request)
+{
+    feed_ctx *f = ud;
+    json_decref(request);
+    f->dispatched++;
+    f->feed =
+        ipc_reply_feed(req, ipc_success_envelope(json_string("go")), feed_drain, feed_gone, f);
+    assert_non_null(f->feed);
+    for (int i = 1; i <= 3; i++) {
+        char line[32];
+        int n = snprintf(line, sizeof(line), "{\"n\":%d}\n", i);
+        assert_int_equal(ipc_feed_write(f->feed, line, (size_t)n), 0);
+    }
+    if (f->close_it) {
+        ipc_feed_close(f->feed);
+        f->feed = NULL;
+    }
+}
+
+static bool feed_gone_pred(void *arg)
+{
+    return ((feed_ctx *)arg)->gone > 0;
+}
+
+#define FEED_OUT "{\"success\":true,\"data\":\"go\"}\n{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n"
+
+static void test_ipc_server_feed(void **state)
+{
+    (void)state;
+    static feed_ctx f;
+    memset(&f, 0, sizeof(f));
+    f.close_it = true;
+    harness *h = &f.h;
+    h_init(h);
+    ipc_server_config cfg;
+    h_config(h, &cfg);
+    cfg.dispatch = feed_dispatch;
+    cfg.ud = &f;
+    h_start(h, &cfg);
+    /* Closed by the daemon side: every line, then EOF; the line sent after
+     * the request is not taken; no gone callback. */
+    const h_step closing[] = {{H_SEND, "{\"command\":\"watch\"}\n{\"command\":\"ping\"}\n", 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_EOF, NULL, 0, 0},
+                              {H_END, NULL, 0, 0}};
+    h_client c = {.family = AF_UNIX, .steps = closing};
+    h_client_run(h, &c, 10000);
+    assert_string_equal((const char *)c.recv.data, FEED_OUT);
+    assert_int_equal(c.eof_step, 5);
+    h_client_clear(&c);
+    assert_true(h_run_until(h, no_connections, h, 5000));
+    assert_int_equal(f.dispatched, 1);
+    assert_int_equal(f.gone, 0);
+    assert_int_equal(f.drains, 0); /* closed at once: nobody to tell */
+
+    /* Left open: the reader goes, gone fires once from the close callback. */
+    f.close_it = false;
+    const h_step leaving[] = {{H_SEND, "{\"command\":\"watch\"}\n", 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_READ_LINE, NULL, 0, 0},
+                              {H_SLEEP, NULL, 0, 200},
+                              {H_END, NULL, 0, 0}};
+    h_client c2 = {.family = AF_UNIX, .steps = leaving};
+    h_client_run(h, &c2, 10000);
+    assert_string_equal((const char *)c2.recv.data, FEED_OUT);
+    assert_int_equal(c2.eof_step, -1); /* the stream stayed open */
+    h_client_clear(&c2);
+    assert_true(h_run_until(h, feed_gone_pred, &f, 5000));
+    assert_int_equal(f.gone, 1);
+    assert_null(f.feed);
+    assert_true(f.drains >= 1); /* writes completed while streaming */
+    h_finish(h);
+}
+
+static void on_local(void *ud, json_t *resp)
+{
+    json_t **out = ud;
+    *out = resp;
+}
+
+static void test_ipc_server_local_request(void **state)
+{
+    (void)state;
+    json_t *got = NULL;
+    ipc_request *r = ipc_request_local(on_local, &got);
+    assert_non_null(r);
+    assert_true(ipc_request_is_alive(r));
+    ipc_reply(r, ipc_success_envelope(json_integer(5)));
+    assert_non_null(got);
+    assert_true(json_is_true(json_object_get(got, "success")));
+    assert_int_equal(json_integer_value(json_object_get(got, "data")), 5);
+    json_decref(got);
+    got = NULL;
+    r = ipc_request_local(on_local, &got);
+    ipc_reply(r, NULL); /* no response: an Exception envelope */
+    assert_false(json_is_true(json_object_get(got, "success")));
+    json_decref(got);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN); /* the daemon does the same */
@@ -409,6 +538,8 @@ int main(void)
         cmocka_unit_test(test_ipc_server_keep_alive),
         cmocka_unit_test(test_ipc_server_replies_in_request_order),
         cmocka_unit_test(test_ipc_server_client_gone_before_reply),
+        cmocka_unit_test(test_ipc_server_feed),
+        cmocka_unit_test(test_ipc_server_local_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
