@@ -87,7 +87,7 @@ if [ $quick -eq 0 ]; then
     failed=$((failed + 1))
   fi
 
-  if scripts/fuzz.sh "${FUZZ_SECONDS:-60}"; then
+  if scripts/fuzz.sh "${FUZZ_SECONDS:-30}"; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
