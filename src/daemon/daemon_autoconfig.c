@@ -144,7 +144,9 @@ static int parse_array(perr *e, const json_t *o, const char *key, const char *wh
         return fail(e, "%s: out of memory", where);
     for (size_t i = 0; i < json_array_size(a); i++) {
         char w[512];
-        snprintf(w, sizeof(w), "%s.%s[%zu]", where, key, i);
+        /* a place in the file for messages: a long one is cut, never overrun */
+        if (snprintf(w, sizeof(w), "%.300s.%.64s[%zu]", where, key, i) < 0)
+            w[0] = 0;
         (*n)++;
         if (fn(e, json_array_get(a, i), w, (char *)*out + i * sz) != 0)
             return -1;
