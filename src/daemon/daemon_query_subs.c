@@ -189,18 +189,24 @@ static bool failed(sctx *x, ua_status st, void *resp)
     return true;
 }
 
-/* Sends request (borrowed, encoded before this returns); on a failure to
- * send, replies and frees x. */
-static void send_request(sctx *x, ua_client *c, const void *request, const ua_type *req_type,
-                         const ua_type *resp_type, ua_service_cb cb)
+/* After a send: when st says the request did not go out, replies with why
+ * and frees x (no callback follows then). */
+static void sent(sctx *x, ua_status st)
 {
-    ua_status st = ua_client_service(c, request, req_type, resp_type, 0, cb, x);
     if (st != UA_STATUS_GOOD) {
         char what[64];
         snprintf(what, sizeof(what), "%s failed", x->method);
         reply_status(x->req, st, what);
         sctx_free(x);
     }
+}
+
+/* Sends request (borrowed, encoded before this returns); on a failure to
+ * send, replies and frees x. */
+static void send_request(sctx *x, ua_client *c, const void *request, const ua_type *req_type,
+                         const ua_type *resp_type, ua_service_cb cb)
+{
+    sent(x, ua_client_service(c, request, req_type, resp_type, 0, cb, x));
 }
 
 static void reply(sctx *x, json_t *data)
@@ -335,8 +341,8 @@ static void send_create_items(sctx *x, ua_client *c, ua_CreateMonitoredItemsRequ
     }
     r->subscriptionId = x->sub_id;
     r->timestampsToReturn = UA_TIMESTAMPSTORETURN_BOTH; /* query-methods.md 15 */
-    send_request(x, c, r, UA_TYPE_CREATEMONITOREDITEMSREQUEST, UA_TYPE_CREATEMONITOREDITEMSRESPONSE,
-                 on_items_created);
+    /* split to fit the server's MaxMonitoredItemsPerCall */
+    sent(x, ua_client_create_monitored_items(c, r, on_items_created, x));
 }
 
 static void m_create_monitored_items(sctx *x, ua_client *c, json_t *params)
@@ -558,8 +564,7 @@ static void m_modify_monitored_items(sctx *x, ua_client *c, json_t *params)
     }
     r.subscriptionId = x->sub_id;
     r.timestampsToReturn = UA_TIMESTAMPSTORETURN_BOTH;
-    send_request(x, c, &r, UA_TYPE_MODIFYMONITOREDITEMSREQUEST,
-                 UA_TYPE_MODIFYMONITOREDITEMSRESPONSE, on_items_modified);
+    sent(x, ua_client_modify_monitored_items(c, &r, on_items_modified, x));
     ua_clear(&r, UA_TYPE_MODIFYMONITOREDITEMSREQUEST);
 }
 
@@ -600,8 +605,7 @@ static void m_delete_monitored_items(sctx *x, ua_client *c, json_t *params)
     }
     if (x->n)
         memcpy(x->ids, r.monitoredItemIds, x->n * sizeof(uint32_t));
-    send_request(x, c, &r, UA_TYPE_DELETEMONITOREDITEMSREQUEST,
-                 UA_TYPE_DELETEMONITOREDITEMSRESPONSE, on_items_deleted);
+    sent(x, ua_client_delete_monitored_items(c, &r, on_items_deleted, x));
     ua_free(r.monitoredItemIds);
 }
 

@@ -109,9 +109,7 @@ static void recreate_items(dpub *p, dsub *sub)
     r.timestampsToReturn = UA_TIMESTAMPSTORETURN_BOTH;
     r.itemsToCreate = reqs;
     r.itemsToCreateSize = n;
-    ua_status st =
-        ua_client_service(p->s->client, &r, UA_TYPE_CREATEMONITOREDITEMSREQUEST,
-                          UA_TYPE_CREATEMONITOREDITEMSRESPONSE, 0, on_items_recreated, x);
+    ua_status st = ua_client_create_monitored_items(p->s->client, &r, on_items_recreated, x);
     free(reqs);
     if (st != UA_STATUS_GOOD) {
         log_error("Subscription %u of session %s: cannot re-create its items: %s",

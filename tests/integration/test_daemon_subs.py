@@ -280,6 +280,29 @@ def group_subscriptions(c):
         expect(ok(c.inv("deleteSubscription", [sub]))["data"] == 0, "invoke deleteSubscription")
     check("subs.invoke_forms", invoke_forms)
 
+    def many_items():
+        # 250 items against the fixture's MaxMonitoredItemsPerCall of 100: the
+        # daemon splits the requests and answers as if the server took them at once
+        sub3 = ok(c.q("createSubscription", [1000, 600, 10, 0, False, 0]))["subscriptionId"]
+        try:
+            items = [{"nodeId": nid("Sim.Counter"), "samplingInterval": 1000, "queueSize": 1,
+                      "clientHandle": 1000 + i} for i in range(250)]
+            d = ok(c.q("createMonitoredItems", [sub3, items], timeout=60))
+            expect(len(d) == 250 and all(r["statusCode"] == 0 for r in d),
+                   "create results %s" % short(d))
+            ids = [r["monitoredItemId"] for r in d]
+            expect(len(set(ids)) == 250, "monitored item ids not distinct")
+            m = ok(c.q("modifyMonitoredItems", [sub3, [{"monitoredItemId": i,
+                                                        "samplingInterval": 2000}
+                                                       for i in ids]], timeout=60))
+            expect(len(m) == 250 and all(r["statusCode"] == 0 for r in m),
+                   "modify results %s" % short(m))
+            dl = ok(c.q("deleteMonitoredItems", [sub3, ids], timeout=60))
+            expect(dl == [0] * 250, "delete results %s" % short(dl))
+        finally:
+            c.q("deleteSubscription", [sub3])
+    check("subs.monitored_items_split_to_server_limit", many_items)
+
     def delete():
         sub = c.need("sub")
         expect(ok(c.q("deleteSubscription", [sub])) == 0, "deleteSubscription")

@@ -528,6 +528,7 @@ static const uint32_t limit_nodes[] = {
     UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERMETHODCALL,
     UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERTRANSLATEBROWSEPATHSTONODEIDS,
     UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXNODESPERREGISTERNODES,
+    UA_NS0_SERVER_SERVERCAPABILITIES_OPERATIONLIMITS_MAXMONITOREDITEMSPERCALL,
 };
 #define LIMIT_COUNT (sizeof(limit_nodes) / sizeof(limit_nodes[0]))
 
@@ -540,6 +541,7 @@ static void on_limits(ua_client *c, ua_status st, void *resp, void *ud)
             &c->limits.max_nodes_per_read,      &c->limits.max_nodes_per_write,
             &c->limits.max_nodes_per_browse,    &c->limits.max_nodes_per_method_call,
             &c->limits.max_nodes_per_translate, &c->limits.max_nodes_per_register,
+            &c->limits.max_monitored_items_per_call,
         };
         for (size_t i = 0; i < LIMIT_COUNT; i++)
             *dst[i] = u32_value(&r->results[i]);

@@ -108,6 +108,7 @@ typedef struct ua_operation_limits {
     uint32_t max_nodes_per_method_call;
     uint32_t max_nodes_per_translate;
     uint32_t max_nodes_per_register;
+    uint32_t max_monitored_items_per_call;
     bool known; /* read from the server */
 } ua_operation_limits;
 
@@ -194,6 +195,14 @@ ua_status ua_client_browse_next(ua_client *c, const ua_BrowseNextRequest *req, u
 ua_status ua_client_translate(ua_client *c, const ua_TranslateBrowsePathsToNodeIdsRequest *req,
                               ua_service_cb cb, void *ud);
 ua_status ua_client_call(ua_client *c, const ua_CallRequest *req, ua_service_cb cb, void *ud);
+/* Monitored items, split by MaxMonitoredItemsPerCall (not resent after a
+ * connection loss: the server may have created some already). */
+ua_status ua_client_create_monitored_items(ua_client *c, const ua_CreateMonitoredItemsRequest *req,
+                                           ua_service_cb cb, void *ud);
+ua_status ua_client_modify_monitored_items(ua_client *c, const ua_ModifyMonitoredItemsRequest *req,
+                                           ua_service_cb cb, void *ud);
+ua_status ua_client_delete_monitored_items(ua_client *c, const ua_DeleteMonitoredItemsRequest *req,
+                                           ua_service_cb cb, void *ud);
 ua_status ua_client_register_nodes(ua_client *c, const ua_RegisterNodesRequest *req,
                                    ua_service_cb cb, void *ud);
 ua_status ua_client_unregister_nodes(ua_client *c, const ua_UnregisterNodesRequest *req,

@@ -238,6 +238,30 @@ ua_status ua_client_register_nodes(ua_client *c, const ua_RegisterNodesRequest *
                    c->limits.max_nodes_per_register, 0, cb, ud);
 }
 
+ua_status ua_client_create_monitored_items(ua_client *c, const ua_CreateMonitoredItemsRequest *req,
+                                           ua_service_cb cb, void *ud)
+{
+    return batched(c, req, UA_TYPE_CREATEMONITOREDITEMSREQUEST, "itemsToCreate",
+                   UA_TYPE_CREATEMONITOREDITEMSRESPONSE, "results",
+                   c->limits.max_monitored_items_per_call, 0, cb, ud);
+}
+
+ua_status ua_client_modify_monitored_items(ua_client *c, const ua_ModifyMonitoredItemsRequest *req,
+                                           ua_service_cb cb, void *ud)
+{
+    return batched(c, req, UA_TYPE_MODIFYMONITOREDITEMSREQUEST, "itemsToModify",
+                   UA_TYPE_MODIFYMONITOREDITEMSRESPONSE, "results",
+                   c->limits.max_monitored_items_per_call, 0, cb, ud);
+}
+
+ua_status ua_client_delete_monitored_items(ua_client *c, const ua_DeleteMonitoredItemsRequest *req,
+                                           ua_service_cb cb, void *ud)
+{
+    return batched(c, req, UA_TYPE_DELETEMONITOREDITEMSREQUEST, "monitoredItemIds",
+                   UA_TYPE_DELETEMONITOREDITEMSRESPONSE, "results",
+                   c->limits.max_monitored_items_per_call, 0, cb, ud);
+}
+
 ua_status ua_client_unregister_nodes(ua_client *c, const ua_UnregisterNodesRequest *req,
                                      ua_service_cb cb, void *ud)
 {
