@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <uv.h>
 
+#include "fuzz_peer.h"
 #include "ua_channel.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
@@ -16,56 +17,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uv_loop_t loop;
-static uv_tcp_t listener;
 static int port;
 
 typedef struct run {
     ua_channel *ch;
-    uv_tcp_t *server_side;
-    const uint8_t *data;
-    size_t size;
+    fuzz_peer peer; /* the server's side */
     bool closed;
-    bool server_closed;
     int messages;
 } run;
-
-static run *current;
-
-static void on_server_closed(uv_handle_t *h)
-{
-    run *r = h->data;
-    r->server_closed = true;
-    free(h);
-}
-
-static void on_server_written(uv_write_t *w, int status)
-{
-    (void)status;
-    uv_tcp_t *t = w->data;
-    free(w);
-    uv_close((uv_handle_t *)t, on_server_closed);
-}
-
-static void on_accept(uv_stream_t *l, int status)
-{
-    if (status < 0 || !current)
-        return;
-    uv_tcp_t *t = calloc(1, sizeof(*t));
-    uv_tcp_init(&loop, t);
-    t->data = current;
-    if (uv_accept(l, (uv_stream_t *)t) < 0) {
-        uv_close((uv_handle_t *)t, on_server_closed);
-        return;
-    }
-    current->server_side = t;
-    uv_write_t *w = calloc(1, sizeof(*w));
-    w->data = t;
-    uv_buf_t buf = uv_buf_init((char *)current->data, (unsigned)current->size);
-    if (uv_write(w, (uv_stream_t *)t, &buf, 1, on_server_written) < 0) {
-        free(w);
-        uv_close((uv_handle_t *)t, on_server_closed);
-    }
-}
 
 static void on_open(void *ud, ua_status st)
 {
@@ -113,24 +72,16 @@ static void setup_once(void)
     /* Quiet: errors are expected (FUZZ_DEBUG=1 shows the channel log). */
     log_set_level(getenv("FUZZ_DEBUG") ? LOG_DEBUG : (enum log_level)(LOG_ERROR + 1));
     uv_loop_init(&loop);
-    uv_tcp_init(&loop, &listener);
-    struct sockaddr_in sa;
-    uv_ip4_addr("127.0.0.1", 0, &sa);
-    uv_tcp_bind(&listener, (const struct sockaddr *)&sa, 0);
-    uv_listen((uv_stream_t *)&listener, 16, on_accept);
-    struct sockaddr_storage ss;
-    int len = sizeof(ss);
-    uv_tcp_getsockname(&listener, (struct sockaddr *)&ss, &len);
-    port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    port = fuzz_peer_listen(&loop);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     setup_once();
     run r = {0};
-    r.data = data;
-    r.size = size;
-    current = &r;
+    r.peer.data = data;
+    r.peer.size = size;
+    fuzz_peer_arm(&r.peer);
     ua_channel_config cfg;
     ua_channel_config_default(&cfg);
     cfg.connect_timeout_ms = 2000;
@@ -143,12 +94,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     /* Bounded: the server side closes after writing, so the channel sees
      * EOF; the connect timeout bounds everything else. */
-    while (!r.closed || (r.server_side && !r.server_closed))
+    while (!r.closed || fuzz_peer_busy(&r.peer))
         uv_run(&loop, UV_RUN_ONCE);
     ua_channel_delete(r.ch);
     /* Let the channel's handles close. */
     for (int i = 0; i < 4; i++)
         uv_run(&loop, UV_RUN_NOWAIT);
-    current = NULL;
+    fuzz_peer_arm(NULL);
     return 0;
 }

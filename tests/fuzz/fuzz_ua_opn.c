@@ -23,6 +23,7 @@
 
 #include "test_certs.h"
 #include "ua_binary.h"
+#include "fuzz_peer.h"
 #include "ua_channel.h"
 #include "ua_crypto.h"
 #include "ua_policy.h"
@@ -39,7 +40,6 @@ enum { MODE_WRAPPED, MODE_CIPHERTEXT, MODE_RAW, MODE_CERT };
 #define FLAG_SEQ        8u
 
 static uv_loop_t loop;
-static uv_tcp_t listener;
 static int port;
 static const ua_policy *policy;
 static EVP_PKEY *client_key, *server_key;
@@ -49,49 +49,10 @@ static ua_policy_ctx *wrong_ctx;  /* client key: a signature that cannot verify 
 
 typedef struct run {
     ua_channel *ch;
-    uv_tcp_t *server_side;
+    fuzz_peer peer; /* the server's side */
     bbuf stream; /* what the server sends */
     bool closed;
-    bool server_closed;
 } run;
-
-static run *current;
-
-static void on_server_closed(uv_handle_t *h)
-{
-    run *r = h->data;
-    r->server_closed = true;
-    free(h);
-}
-
-static void on_server_written(uv_write_t *w, int status)
-{
-    (void)status;
-    uv_tcp_t *t = w->data;
-    free(w);
-    uv_close((uv_handle_t *)t, on_server_closed);
-}
-
-static void on_accept(uv_stream_t *l, int status)
-{
-    if (status < 0 || !current)
-        return;
-    uv_tcp_t *t = calloc(1, sizeof(*t));
-    uv_tcp_init(&loop, t);
-    t->data = current;
-    if (uv_accept(l, (uv_stream_t *)t) < 0) {
-        uv_close((uv_handle_t *)t, on_server_closed);
-        return;
-    }
-    current->server_side = t;
-    uv_write_t *w = calloc(1, sizeof(*w));
-    w->data = t;
-    uv_buf_t buf = uv_buf_init((char *)current->stream.data, (unsigned)current->stream.len);
-    if (uv_write(w, (uv_stream_t *)t, &buf, 1, on_server_written) < 0) {
-        free(w);
-        uv_close((uv_handle_t *)t, on_server_closed);
-    }
-}
 
 static void on_open(void *ud, ua_status st)
 {
@@ -141,15 +102,7 @@ static void setup_once(void)
         !(wrong_ctx = ua_policy_ctx_new(policy, client_key, &client_cert, &st)))
         abort();
     uv_loop_init(&loop);
-    uv_tcp_init(&loop, &listener);
-    struct sockaddr_in sa;
-    uv_ip4_addr("127.0.0.1", 0, &sa);
-    uv_tcp_bind(&listener, (const struct sockaddr *)&sa, 0);
-    uv_listen((uv_stream_t *)&listener, 16, on_accept);
-    struct sockaddr_storage ss;
-    int len = sizeof(ss);
-    uv_tcp_getsockname(&listener, (struct sockaddr *)&ss, &len);
-    port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    port = fuzz_peer_listen(&loop);
 }
 
 /* The asymmetric security header the server should send (Part 6 6.7.2.3):
@@ -245,7 +198,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run r = {0};
     bbuf_init(&r.stream, 1 << 20);
     build_stream(&r, mode, flags, data, size);
-    current = &r;
+    r.peer.data = r.stream.data;
+    r.peer.size = r.stream.len;
+    fuzz_peer_arm(&r.peer);
     ua_channel_config cfg;
     ua_channel_config_default(&cfg);
     cfg.connect_timeout_ms = 2000;
@@ -264,12 +219,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     /* Bounded: the server side closes after writing, so the channel sees
      * EOF; the connect timeout bounds everything else. */
-    while (!r.closed || (r.server_side && !r.server_closed))
+    while (!r.closed || fuzz_peer_busy(&r.peer))
         uv_run(&loop, UV_RUN_ONCE);
     ua_channel_delete(r.ch);
     for (int i = 0; i < 4; i++)
         uv_run(&loop, UV_RUN_NOWAIT);
-    current = NULL;
+    fuzz_peer_arm(NULL);
     bbuf_clear(&r.stream);
     return 0;
 }
