@@ -10,7 +10,7 @@ as_root() {
 }
 
 pkgs=(build-essential cmake pkg-config libuv1-dev libjansson-dev libssl-dev libcmocka-dev
-      clang libclang-rt-14-dev python3 valgrind)
+      clang libclang-rt-14-dev python3 valgrind openssl)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 

@@ -151,6 +151,31 @@ def group_policies(addr, pki, state):
         ok(close(addr, sid))
     check("security.client_certificate_from_files", explicit_client_certificate)
 
+    def encrypted_client_key():
+        # the daemon's own key, re-written encrypted (openssl from setup.sh)
+        enc = os.path.join(td.TMP, "client_key_encrypted.pem")
+        r = subprocess.run(["openssl", "pkey", "-in", state["key"], "-aes-256-cbc", "-passout",
+                            "pass:k3y-s3cret", "-out", enc], capture_output=True, timeout=30)
+        expect(r.returncode == 0, "openssl: %s" % r.stderr[-200:])
+        cfg = {"securityPolicy": POLICY + "Basic256Sha256", "securityMode": 3,
+               "clientCertPath": state["cert"], "clientKeyPath": enc,
+               "clientKeyPassword": "k3y-s3cret"}
+        sid = ok(open_session(addr, cfg))["sessionId"]
+        read_write(addr, sid)
+        listed = [x for x in ok(req(addr, {"command": "list"})[0])["sessions"] if x["id"] == sid]
+        expect("k3y-s3cret" not in str(listed), "the key password is listed")
+        ok(close(addr, sid))
+        for password in ("wrong-one", None):
+            bad = dict(cfg)
+            if password:
+                bad["clientKeyPassword"] = password
+            else:
+                del bad["clientKeyPassword"]
+            m = err(open_session(addr, bad), "InvalidArgumentException")
+            expect("password" in m and "k3y-s3cret" not in m and enc not in m,
+                   "message for an encrypted key: %s" % m)
+    check("security.encrypted_client_key", encrypted_client_key)
+
     def wrong_password():
         cfg = {"securityPolicy": POLICY + "Basic256Sha256", "securityMode": 3,
                "username": "user1", "password": "not-the-password"}
@@ -304,7 +329,7 @@ def main():
             def secrets_not_logged():
                 with open(log, encoding="utf-8", errors="replace") as f:
                     text = f.read()
-                for secret in ("password1", "not-the-password", "client_key.pem"):
+                for secret in ("password1", "not-the-password", "client_key.pem", "k3y-s3cret"):
                     expect(secret not in text, "the log holds %r" % secret)
             check("security.no_secrets_in_the_log", secrets_not_logged)
     return td.run_suite("test_daemon_security.py", HARD_LIMIT, "osm-tdsec-", body)
