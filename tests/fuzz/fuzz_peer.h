@@ -10,7 +10,7 @@
 #include <uv.h>
 
 typedef struct fuzz_peer {
-    const uint8_t *data; /* what the connection gets (borrowed) */
+    const uint8_t *data; /* what the connection is sent; borrowed */
     size_t size;
     bool accepted; /* a connection came in */
     bool closed;   /* and is closed and freed again */
