@@ -3,7 +3,6 @@
  * client's completion callback; nothing here blocks the loop. */
 #include <errno.h>
 #include <limits.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "ipc_errors.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
+#include "util/random.h"
 #include "wire.h"
 
 double daemon_now(void)
@@ -276,7 +276,7 @@ static int check_cert_path(osmd *d, const char *label, const char *path, char *m
 static void new_session_id(char id[33])
 {
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof(b)) != 1) {
+    if (osm_random_bytes(b, sizeof(b)) != 0) {
         /* Without the CSPRNG, ids would be guessable: refuse to make one. */
         id[0] = 0;
         return;

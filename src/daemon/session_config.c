@@ -4,17 +4,18 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/random.h"
 
 static unsigned char hash_key[32];
 static bool hash_key_set;
 
 int session_config_init_key(void)
 {
-    if (RAND_bytes(hash_key, sizeof(hash_key)) != 1)
+    if (osm_random_bytes(hash_key, sizeof(hash_key)) != 0)
         return -1;
     hash_key_set = true;
     return 0;
