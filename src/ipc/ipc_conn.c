@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "ipc_json.h"
 #include "ipc_server_int.h"
@@ -200,6 +201,18 @@ static void conn_end(ipc_conn *c)
 {
     c->state = IPC_CONN_LINGER;
     timer_stop(c);
+    /* A Unix socket whose replies are all in the peer's queue and which has
+     * no unread input can close at once: the peer reads the replies, then
+     * its EOF (unread input would turn the close into a reset). This saves
+     * four system calls of the shutdown-and-wait on every one-shot request. */
+    uv_os_fd_t fd;
+    int unread = 1;
+    if (c->srv->endpoint.transport == IPC_TRANSPORT_UNIX &&
+        uv_stream_get_write_queue_size(&c->h.stream) == 0 &&
+        uv_fileno(&c->h.handle, &fd) == 0 && ioctl(fd, FIONREAD, &unread) == 0 && unread == 0) {
+        ipc_conn_close(c);
+        return;
+    }
     if (uv_shutdown(&c->shutdown_req, &c->h.stream, on_shutdown) != 0) {
         ipc_conn_close(c);
         return;
