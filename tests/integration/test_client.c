@@ -1982,6 +1982,9 @@ static void secure_config(ua_client_config *cfg, const char *policy, int32_t mod
     assert_non_null(p);
     cfg->channel.policy = &p->ops;
     cfg->channel.security_mode = mode;
+    /* RSA handshakes on a loaded 2-core machine can take seconds */
+    cfg->timeout_ms = 20000;
+    cfg->channel.connect_timeout_ms = 20000;
     cfg->application_uri = TEST_APP_URI; /* = the certificate's SAN URI */
     cfg->client_cert_der = client_cert;
     cfg->client_key = client_key;
