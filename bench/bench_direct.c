@@ -3,8 +3,12 @@
  * for short-lived callers.
  *
  *   bench_direct read    URL NODE N   connect once, N sequential reads, latency
- *   bench_direct oneshot URL NODE     connect, read once, disconnect (what a
- *                                     short-lived program without the daemon does)
+ *   bench_direct oneshot URL NODE [PKI_DIR]
+ *                                     connect, read once, disconnect (what a
+ *                                     short-lived program without the daemon does);
+ *                                     with PKI_DIR over Basic256Sha256
+ *                                     SignAndEncrypt, with the certificate kept
+ *                                     there (made on first use)
  * Prints one JSON line (read) or nothing (oneshot); exit status 1 on failure. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +16,10 @@
 #include <uv.h>
 
 #include "bench_util.h"
+#include "ua_cert.h"
 #include "ua_client.h"
 #include "ua_nodeids.h"
+#include "ua_policy.h"
 #include "ua_statuscodes.h"
 #include "ua_text.h"
 
@@ -85,17 +91,40 @@ static void on_connected(ua_client *c, ua_status st, void *ud)
     next_read(c, r);
 }
 
+/* Basic256Sha256 SignAndEncrypt with the certificate kept in dir, as the
+ * daemon does with its --pki-dir. */
+static int secure_config(ua_client_config *cfg, const char *dir, char **app_uri)
+{
+    ua_cert_error err;
+    ua_String uri = {0};
+    const ua_policy *p = ua_policy_find("http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256");
+    if (!p ||
+        ua_cert_load_or_create(dir, NULL, &cfg->client_cert_der, &cfg->client_key, NULL, &err) !=
+            UA_STATUS_GOOD ||
+        ua_cert_application_uri(&cfg->client_cert_der, &uri) != UA_STATUS_GOOD ||
+        !(*app_uri = strndup((const char *)uri.data, uri.length))) {
+        ua_clear(&uri, UA_BUILTIN(UA_KIND_STRING));
+        fprintf(stderr, "bench_direct: no client certificate in %s\n", dir);
+        return -1;
+    }
+    cfg->channel.policy = &p->ops;
+    cfg->channel.security_mode = UA_MESSAGESECURITYMODE_SIGNANDENCRYPT;
+    ua_clear(&uri, UA_BUILTIN(UA_KIND_STRING));
+    cfg->application_uri = *app_uri;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     run r;
     memset(&r, 0, sizeof(r));
     if (argc == 5 && strcmp(argv[1], "read") == 0) {
         r.left = strtoul(argv[4], NULL, 10);
-    } else if (argc == 4 && strcmp(argv[1], "oneshot") == 0) {
+    } else if ((argc == 4 || argc == 5) && strcmp(argv[1], "oneshot") == 0) {
         r.left = 1;
         r.oneshot = 1;
     } else {
-        fprintf(stderr, "usage: bench_direct read URL NODE N | oneshot URL NODE\n");
+        fprintf(stderr, "usage: bench_direct read URL NODE N | oneshot URL NODE [PKI_DIR]\n");
         return 2;
     }
     bench_require(r.left > 0 && bench_samples_init(&r.s, r.left) == 0, "a positive count");
@@ -117,6 +146,9 @@ int main(int argc, char **argv)
     /* what the daemon does by default for a fresh session, minus the
      * OperationLimits read that a one-node read does not need */
     cfg.read_server_limits = false;
+    char *app_uri = NULL;
+    if (r.oneshot && argc == 5 && secure_config(&cfg, argv[4], &app_uri) != 0)
+        return 1;
     ua_client *c = ua_client_new(&loop, &cfg);
     bench_require(c != NULL, "ua_client_new");
     if (ua_client_connect(c, argv[2], on_connected, &r) != UA_STATUS_GOOD) {
@@ -127,5 +159,8 @@ int main(int argc, char **argv)
     uv_loop_close(&loop);
     ua_clear(&r.id.nodeId, UA_BUILTIN(UA_KIND_NODEID));
     bench_samples_free(&r.s);
+    ua_clear(&cfg.client_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
+    EVP_PKEY_free(cfg.client_key);
+    free(app_uri);
     return r.failed;
 }

@@ -12,14 +12,20 @@
  *   bench_ipc open-many SOCKET ENDPOINT N [CONFIG_JSON]
  *                                          N forceNew sessions, ids to stdout
  *   bench_ipc call-slow SOCKET SESSION MS   one call of ns=1;s=Methods.Sleep
+ *   bench_ipc spawn N CMD [ARG...]         runs CMD N times, one after the other
+ *                                          (posix_spawn, output to /dev/null):
+ *                                          the cost of a short-lived process
  *
  * Raw pings use plain sockets, the same code for the daemon and for the
  * bench_echo floor; reads use the C client library users would use. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench_util.h"
@@ -191,6 +197,43 @@ static void call_slow(const char *sock, const char *session, const char *ms)
     osm_client_free(c);
 }
 
+extern char **environ;
+
+/* Each process gets /dev/null for stdin and stdout and our stderr; a
+ * failing one stops the run. The same launcher serves both sides of the
+ * short-lived suite, so its own cost weighs equally on both. */
+static void spawn_n(size_t n, char **argv)
+{
+    bench_samples s;
+    bench_require(bench_samples_init(&s, n) == 0, "out of memory");
+    posix_spawn_file_actions_t fa;
+    bench_require(posix_spawn_file_actions_init(&fa) == 0 &&
+                      posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) == 0 &&
+                      posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) == 0,
+                  "spawn file actions");
+    uint64_t t0 = bench_now_ns();
+    for (size_t i = 0; i < n; i++) {
+        uint64_t a = bench_now_ns();
+        pid_t pid;
+        int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+        if (rc != 0) {
+            fprintf(stderr, "bench_ipc: cannot start %s: %s\n", argv[0], strerror(rc));
+            exit(1);
+        }
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+            bench_require(errno == EINTR, "waitpid");
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "bench_ipc: %s failed (run %zu, status %d)\n", argv[0], i, status);
+            exit(1);
+        }
+        bench_samples_add(&s, bench_now_ns() - a);
+    }
+    bench_samples_print(&s, "spawn", bench_now_ns() - t0);
+    posix_spawn_file_actions_destroy(&fa);
+    bench_samples_free(&s);
+}
+
 static size_t num(const char *s)
 {
     char *end;
@@ -217,6 +260,8 @@ int main(int argc, char **argv)
         open_many(argv[2], argv[3], num(argv[4]), argc == 6 ? argv[5] : "{}");
     else if (strcmp(m, "call-slow") == 0 && argc == 5)
         call_slow(argv[2], argv[3], argv[4]);
+    else if (strcmp(m, "spawn") == 0 && argc >= 4)
+        spawn_n(num(argv[2]), argv + 3);
     else {
         fprintf(stderr, "usage: see the comment at the top of bench/bench_ipc.c\n");
         return 2;
