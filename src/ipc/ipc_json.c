@@ -111,8 +111,11 @@ json_t *ipc_json_decode(const char *text, size_t len)
 {
     if (!depth_within(text, len, IPC_JSON_MAX_DEPTH))
         return NULL;
+    json_t *v = ipc_json_decode_fast(text, len);
+    if (v)
+        return v;
     json_error_t err;
-    json_t *v = json_loadb(text, len, 0, &err);
+    v = json_loadb(text, len, 0, &err);
     if (!v && json_error_code(&err) == json_error_numeric_overflow) {
         size_t n;
         char *wide = widen_big_integers(text, len, &n);
@@ -144,6 +147,44 @@ static int u64_digits(uint64_t v, char *out)
     return n;
 }
 
+/* The correctly rounded p-digit decimal mantissa of d (d normal, > 0):
+ * d ~ m x 10^exp10 with 10^(p-1) <= m < 10^p, without printf. The scaling
+ * by an exact power of ten in long double (64-bit mantissa) is off by at
+ * most 0.006 units of m, so the rounding is certain unless the fraction
+ * is near one half; that case, and scales beyond 10^27 (the powers held
+ * exactly), return false for printf to decide. */
+static bool rounded_digits(double d, int p, uint64_t *m, int *exp10)
+{
+    static const long double pow10[28] = {
+        1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+        1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+        1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
+    };
+    if (LDBL_MANT_DIG < 64)
+        return false;
+    int e = (int)floor(log10(d));
+    for (int tries = 0; tries < 2; tries++) {
+        int k = p - 1 - e;
+        if (k > 27 || k < -27)
+            return false;
+        long double x = k >= 0 ? (long double)d * pow10[k] : (long double)d / pow10[-k];
+        long double whole = floorl(x), frac = x - whole;
+        if (frac > 0.49L && frac < 0.51L)
+            return false;
+        uint64_t v = (uint64_t)whole + (frac > 0.5L);
+        uint64_t lo = (uint64_t)pow10[p - 1], hi = (uint64_t)pow10[p];
+        if (v >= lo && v < hi) {
+            *m = v;
+            *exp10 = -k;
+            return true;
+        }
+        if (v == hi && x < (long double)hi) /* rounded up to 10^p: one digit more */
+            return false;
+        e += v >= hi ? 1 : -1; /* log10 was off by one near a power of ten */
+    }
+    return false;
+}
+
 /* Shortest decimal digits of d (d finite, > 0) that read back as d: digits
  * (no trailing zeros) into dig, and the decimal point position (value =
  * 0.DIGITS x 10^decpt, as dtoa reports it). Tries 1..17 significant
@@ -160,16 +201,19 @@ static void shortest_digits(double d, char dig[24], int *decpt)
     int bexp;
     bool pow2 = frexp(d, &bexp) == 0.5; /* lopsided rounding interval */
     for (int p = d < DBL_MIN ? 1 : 15; p <= 17; p++) {
-        char buf[40];
-        snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
-        /* buf is "D.DDDe+XX": collect the mantissa as an integer */
         uint64_t m = 0;
-        const char *c = buf;
-        for (; *c && *c != 'e'; c++) {
-            if (*c >= '0' && *c <= '9')
-                m = m * 10 + (uint64_t)(*c - '0');
+        int exp10;
+        if (d < DBL_MIN || !rounded_digits(d, p, &m, &exp10)) {
+            char buf[40];
+            snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
+            /* buf is "D.DDDe+XX": collect the mantissa as an integer */
+            const char *c = buf;
+            for (; *c && *c != 'e'; c++) {
+                if (*c >= '0' && *c <= '9')
+                    m = m * 10 + (uint64_t)(*c - '0');
+            }
+            exp10 = (int)strtol(c + 1, NULL, 10) - (p - 1);
         }
-        int exp10 = (int)strtol(c + 1, NULL, 10) - (p - 1);
         /* Elsewhere the interval is symmetric: when the nearest candidate
          * does not read back, no other one with p digits can. */
         const int64_t delta[3] = {0, 1, -1};

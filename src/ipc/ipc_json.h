@@ -26,6 +26,12 @@
  * can) give NULL. Returns owned. */
 json_t *ipc_json_decode(const char *text, size_t len);
 
+/** The fast path ipc_json_decode tries first (ipc_json_fast.c): the value
+ *  json_loadb(text, len, 0) would give for the common, plain-ASCII frames,
+ *  or NULL when it leaves the text to jansson (errors, non-ASCII bytes,
+ *  rare escapes, numbers near the limits). Returns owned. */
+json_t *ipc_json_decode_fast(const char *text, size_t len);
+
 /* An object whose only member is this key, holding decimal digits, is
  * written as that bare integer: the way to emit integers above 2^63-1
  * (jansson's limit) exactly, e.g. OPC UA UInt64 values. */

@@ -3,7 +3,8 @@
  * the error envelope, in memory. The sockets around it are covered by
  * tests/unit/ipc. Byte 0 picks the read size the stream is cut into;
  * byte 1: bit 0 = a token is configured, bit 1 = small limits (so the
- * limit paths are reached with short inputs). */
+ * limit paths are reached with short inputs). The whole input also goes
+ * through the JSON decoder's fast path, whose answer must be jansson's. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,29 @@ static void write_reply(json_t *reply)
     }
     bbuf_clear(&out);
     json_decref(reply);
+}
+
+/* The fast path either declines or gives what json_loadb gives: the same
+ * values of the same types, keys in the same order. */
+static void check_fast_path(const char *text, size_t len)
+{
+    json_t *fast = ipc_json_decode_fast(text, len);
+    if (!fast)
+        return;
+    json_error_t err;
+    json_t *ref = json_loadb(text, len, 0, &err);
+    if (!ref || !json_equal(fast, ref))
+        abort();
+    bbuf a, b;
+    bbuf_init(&a, 1u << 24);
+    bbuf_init(&b, 1u << 24);
+    int ra = ipc_json_dump(fast, &a), rb = ipc_json_dump(ref, &b);
+    if (ra != rb || a.len != b.len || (a.len && memcmp(a.data, b.data, a.len) != 0))
+        abort();
+    bbuf_clear(&a);
+    bbuf_clear(&b);
+    json_decref(fast);
+    json_decref(ref);
 }
 
 enum outcome { LINE_FINAL, LINE_KEEP, LINE_LAST };
@@ -75,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool small = data[1] & 2;
     data += 2;
     size -= 2;
+    check_fast_path((const char *)data, size);
     ipc_framer f;
     ipc_framer_init(&f, small ? 512 : IPC_DEFAULT_MAX_BUFFER, small ? 128 : IPC_DEFAULT_MAX_FRAME);
     bool open = true;

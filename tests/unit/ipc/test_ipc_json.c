@@ -103,6 +103,54 @@ static void test_ipc_json_real_round_trips(void **state)
     }
 }
 
+/* The significant digits of a decimal text, without sign, point,
+ * exponent, leading and trailing zeros. */
+static void sig_digits(const char *s, char *out)
+{
+    size_t n = 0;
+    for (; *s && *s != 'e' && *s != 'E'; s++)
+        if (*s >= '0' && *s <= '9' && (n > 0 || *s != '0'))
+            out[n++] = *s;
+    while (n > 1 && out[n - 1] == '0')
+        n--;
+    out[n] = '\0';
+}
+
+static void test_ipc_json_real_is_shortest_and_nearest(void **state)
+{
+    (void)state;
+    /* Away from powers of two, the answer is the correctly rounded decimal
+     * with the fewest digits that reads back: what printf gives at that
+     * precision. Random bit patterns, time stamps and short decimals. */
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    char buf[40], ref[48], a[24], b[24];
+    for (int i = 0; i < 60000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double d;
+        if (i % 3 == 0)
+            memcpy(&d, &x, sizeof(d));
+        else if (i % 3 == 1)
+            d = 1.7e9 + (double)(x % 100000000000u) / 1e6; /* microtime(true) */
+        else
+            d = (double)(x % 100000) / 1000.0 * (x & 1 ? 1 : -1);
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof(bits));
+        if (!isfinite(d) || d == 0 || (bits & 0xFFFFFFFFFFFFFu) == 0)
+            continue;
+        assert_true(ipc_json_format_real(d, buf, sizeof(buf)) > 0);
+        int p = 1;
+        for (; p <= 17; p++) {
+            snprintf(ref, sizeof(ref), "%.*e", p - 1, d);
+            if (strtod(ref, NULL) == d)
+                break;
+        }
+        sig_digits(buf, a);
+        sig_digits(ref, b);
+        if (strcmp(a, b) != 0)
+            fail_msg("%.17g: wrote %s, expected the digits of %s", d, buf, ref);
+    }
+}
+
 static void test_ipc_json_dump_escapes_like_php(void **state)
 {
     (void)state;
@@ -253,16 +301,92 @@ static void test_ipc_json_decode_big_integers_as_reals(void **state)
     assert_null(decode("{\"r\":1e999}"));
 }
 
+/* The fast path decodes the usual frames itself, exactly as jansson
+ * would, and declines the rest, which then go to jansson. */
+static void test_ipc_json_fast_path_agrees_with_jansson(void **state)
+{
+    (void)state;
+    static const char *const decoded[] = {
+        "{\"command\":\"ping\"}",
+        " {\"command\" : \"query\", \"sessionId\":\"0123abcd\",\"method\":\"read\",\n"
+        "\"params\":[{\"ns\":1,\"id\":\"Scalar.Double\",\"type\":\"string\"},13,false]} \r\n",
+        "[]", "{}", "[[],{},[{}]]", "[0,-0,1,-1,123456789012345678,-123456789012345678]",
+        "[0.5,-0.0,1e3,1E-3,2.5e+10,1.7976931348623157e308,4.9e-324,1e-400]",
+        "[true,false,null,\"\"]",
+        "[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"]",
+        "[\"\\u0041\\u00e9\\u20AC\\uffff\"]",
+        "{\"a\":1,\"a\":2,\"b\\/\":3}",
+        "{\"url\":\"opc.tcp:\\/\\/127.0.0.1:4840\"}",
+    };
+    static const char *const declined[] = {
+        "", " ", "1", "\"s\"", "true", "{", "[1,]", "{\"a\":}", "{\"a\" 1}", "[01]", "[1.]",
+        "[.5]", "[1e]", "[+1]", "[-]", "[1] x", "[1]]", "[\"\\u0000\"]", "[\"\\ud800\\udc00\"]",
+        "[\"\\x\"]", "[\"\\u12\"]", "[\"\xc3\xa9\"]", "[\"\x01\"]", "[\"abc]", "[tru]", "[nul]",
+        "[1234567890123456789]", "[1e999]", "{1:2}", "[NaN]", "[\"a\"\"b\"]",
+    };
+    for (size_t i = 0; i < sizeof(decoded) / sizeof(*decoded); i++) {
+        json_error_t err;
+        json_t *fast = ipc_json_decode_fast(decoded[i], strlen(decoded[i]));
+        json_t *ref = json_loadb(decoded[i], strlen(decoded[i]), 0, &err);
+        if (!fast || !ref)
+            fail_msg("not decoded: %s", decoded[i]);
+        assert_true(json_equal(fast, ref));
+        char *a = dump(fast), *b = dump(ref);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+        json_decref(fast);
+        json_decref(ref);
+    }
+    for (size_t i = 0; i < sizeof(declined) / sizeof(*declined); i++) {
+        json_t *fast = ipc_json_decode_fast(declined[i], strlen(declined[i]));
+        if (fast)
+            fail_msg("decoded, should be left to jansson: %s", declined[i]);
+    }
+    /* a NUL inside the frame */
+    assert_null(ipc_json_decode_fast("[1]\0", 4));
+    /* an escaped string longer than the stack buffer, as a value and a key */
+    char big[2048];
+    size_t n = 0;
+    n += (size_t)snprintf(big + n, sizeof(big) - n, "{\"");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(big + n, sizeof(big) - n, "\\/");
+    n += (size_t)snprintf(big + n, sizeof(big) - n, "\":\"");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(big + n, sizeof(big) - n, "\\n");
+    n += (size_t)snprintf(big + n, sizeof(big) - n, "\"}");
+    assert_null(ipc_json_decode_fast(big, n)); /* the long key: jansson's */
+    json_t *v = ipc_json_decode(big, n);
+    assert_non_null(v);
+    char key[301];
+    memset(key, '/', 300);
+    key[300] = '\0';
+    assert_int_equal(json_string_length(json_object_get(v, key)), 300);
+    json_decref(v);
+    /* the long escaped value alone decodes on the heap */
+    n = (size_t)snprintf(big, sizeof(big), "[\"");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(big + n, sizeof(big) - n, "\\n");
+    n += (size_t)snprintf(big + n, sizeof(big) - n, "\"]");
+    v = ipc_json_decode_fast(big, n);
+    assert_non_null(v);
+    assert_int_equal(json_string_length(json_array_get(v, 0)), 300);
+    assert_int_equal(json_string_value(json_array_get(v, 0))[299], '\n');
+    json_decref(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ipc_json_real_format_matches_php),
         cmocka_unit_test(test_ipc_json_real_round_trips),
+        cmocka_unit_test(test_ipc_json_real_is_shortest_and_nearest),
         cmocka_unit_test(test_ipc_json_dump_escapes_like_php),
         cmocka_unit_test(test_ipc_json_dump_refuses_what_json_cannot_carry),
         cmocka_unit_test(test_ipc_json_decode_objects_and_arrays_only),
         cmocka_unit_test(test_ipc_json_decode_depth_512),
         cmocka_unit_test(test_ipc_json_decode_big_integers_as_reals),
+        cmocka_unit_test(test_ipc_json_fast_path_agrees_with_jansson),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
