@@ -6,6 +6,7 @@
 #include "wire_test.h"
 
 #include <math.h>
+#include <time.h>
 
 #include "ua_binary.h"
 #include "ua_fill.h"
@@ -192,6 +193,18 @@ static void test_datetime_before_1970_and_limits(void **state)
     assert_int_equal(wire_datetime_format(0, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "");
     assert_int_equal(wire_datetime_format(1, buf, sizeof(buf)), 25);
+    /* every field against the C library's calendar, 1601 to 9999 */
+    for (int64_t unix_s = -11644473599LL; unix_s < 253402300800LL; unix_s += 7777777 + 3661) {
+        struct tm tm;
+        time_t tt = (time_t)unix_s;
+        assert_non_null(gmtime_r(&tt, &tm));
+        char want[96];
+        snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        ua_DateTime t = UA_DATETIME_UNIX_EPOCH + unix_s * UA_DATETIME_SEC;
+        assert_int_equal(wire_datetime_format(t, buf, sizeof(buf)), 25);
+        assert_string_equal(buf, want);
+    }
 }
 
 static void test_parse_datetime_forms(void **state)
