@@ -57,47 +57,31 @@ static long unescape(const char *s, size_t n, char *out)
         }
         if (++i >= n)
             return -1;
-        switch (s[i]) {
-        case '"':
-        case '\\':
-        case '/':
-            out[o++] = s[i];
-            break;
-        case 'b':
-            out[o++] = '\b';
-            break;
-        case 'f':
-            out[o++] = '\f';
-            break;
-        case 'n':
-            out[o++] = '\n';
-            break;
-        case 'r':
-            out[o++] = '\r';
-            break;
-        case 't':
-            out[o++] = '\t';
-            break;
-        case 'u': {
-            /* \uXXXX is 6 bytes and becomes at most 3 */
-            int u = i + 4 < n ? hex4(s + i + 1) : -1;
-            if (u <= 0 || (u >= 0xD800 && u <= 0xDFFF)) /* NUL, surrogates: jansson */
+        if (s[i] != 'u') {
+            /* the two-character escapes: each letter, then what it means */
+            static const char pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+            size_t k = 0;
+            while (k < sizeof(pairs) - 1 && pairs[k] != s[i])
+                k += 2;
+            if (k >= sizeof(pairs) - 1)
                 return -1;
-            i += 4;
-            if (u < 0x80) {
-                out[o++] = (char)u;
-            } else if (u < 0x800) {
-                out[o++] = (char)(0xC0 | (u >> 6));
-                out[o++] = (char)(0x80 | (u & 0x3F));
-            } else {
-                out[o++] = (char)(0xE0 | (u >> 12));
-                out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
-                out[o++] = (char)(0x80 | (u & 0x3F));
-            }
-            break;
+            out[o++] = pairs[k + 1];
+            continue;
         }
-        default:
+        /* \uXXXX is 6 bytes and becomes at most 3 */
+        int u = i + 4 < n ? hex4(s + i + 1) : -1;
+        if (u <= 0 || (u >= 0xD800 && u <= 0xDFFF)) /* NUL, surrogates: jansson */
             return -1;
+        i += 4;
+        if (u < 0x80) {
+            out[o++] = (char)u;
+        } else if (u < 0x800) {
+            out[o++] = (char)(0xC0 | (u >> 6));
+            out[o++] = (char)(0x80 | (u & 0x3F));
+        } else {
+            out[o++] = (char)(0xE0 | (u >> 12));
+            out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (u & 0x3F));
         }
     }
     return (long)o;
@@ -157,6 +141,15 @@ static __attribute__((noinline)) json_t *string_value(parser *f)
     return v;
 }
 
+/* Consumes one or more decimal digits; false when there is none. */
+static bool digits(parser *f)
+{
+    const char *d = f->p;
+    while (f->p < f->end && *f->p >= '0' && *f->p <= '9')
+        f->p++;
+    return f->p != d;
+}
+
 /* JSON number grammar; integers within int64 and finite reals only. */
 static json_t *number_at(parser *f)
 {
@@ -166,22 +159,15 @@ static json_t *number_at(parser *f)
         neg = true, f->p++;
     if (f->p >= f->end)
         return NULL;
-    if (*f->p == '0') {
+    if (*f->p == '0')
         f->p++;
-    } else if (*f->p >= '1' && *f->p <= '9') {
-        while (f->p < f->end && *f->p >= '0' && *f->p <= '9')
-            f->p++;
-    } else {
+    else if (*f->p < '1' || *f->p > '9' || !digits(f))
         return NULL;
-    }
     const char *int_end = f->p;
     if (f->p < f->end && *f->p == '.') {
         real = true;
         f->p++;
-        const char *d = f->p;
-        while (f->p < f->end && *f->p >= '0' && *f->p <= '9')
-            f->p++;
-        if (f->p == d)
+        if (!digits(f))
             return NULL;
     }
     if (f->p < f->end && (*f->p == 'e' || *f->p == 'E')) {
@@ -189,10 +175,7 @@ static json_t *number_at(parser *f)
         f->p++;
         if (f->p < f->end && (*f->p == '+' || *f->p == '-'))
             f->p++;
-        const char *d = f->p;
-        while (f->p < f->end && *f->p >= '0' && *f->p <= '9')
-            f->p++;
-        if (f->p == d)
+        if (!digits(f))
             return NULL;
     }
     if (!real) {
@@ -220,74 +203,63 @@ static json_t *number_at(parser *f)
 
 static json_t *value_at(parser *f);
 
-static json_t *array_at(parser *f)
+/* Skips blanks, then consumes c when it comes next. */
+static bool take(parser *f, char c)
 {
-    json_t *a = json_array();
-    f->p++;
     skip_ws(f);
-    if (f->p < f->end && *f->p == ']') {
+    if (f->p < f->end && *f->p == c) {
         f->p++;
-        return a;
+        return true;
     }
-    for (;;) {
-        json_t *v = value_at(f);
-        if (!v || json_array_append_new(a, v) != 0)
-            break;
-        skip_ws(f);
-        if (f->p >= f->end)
-            break;
-        if (*f->p == ']') {
-            f->p++;
-            return a;
-        }
-        if (*f->p != ',')
-            break;
-        f->p++;
-    }
-    json_decref(a);
-    return NULL;
+    return false;
 }
 
-static json_t *object_at(parser *f)
+/* After a member or element: 1 at the closing bracket, 0 after a comma,
+ * -1 otherwise. */
+static int after_item(parser *f, char close)
 {
-    json_t *o = json_object();
+    if (take(f, close))
+        return 1;
+    return take(f, ',') ? 0 : -1;
+}
+
+/* An object or array at f->p (its opening bracket). */
+static json_t *container_at(parser *f)
+{
+    bool object = *f->p == '{';
+    char close = object ? '}' : ']';
+    json_t *c = object ? json_object() : json_array();
     char buf[STACK_TEXT];
     f->p++;
-    skip_ws(f);
-    if (f->p < f->end && *f->p == '}') {
-        f->p++;
-        return o;
-    }
+    if (take(f, close))
+        return c;
     for (;;) {
-        const char *key;
-        size_t key_len;
-        char *heap;
-        if (f->p >= f->end || *f->p != '"' || scan_string(f, buf, &key, &key_len, &heap) != 0)
-            break;
-        if (heap) { /* keys this long are rare: leave them to jansson */
-            free(heap);
-            break;
+        const char *key = NULL;
+        size_t key_len = 0;
+        if (object) {
+            char *heap;
+            skip_ws(f);
+            if (f->p >= f->end || *f->p != '"' ||
+                scan_string(f, buf, &key, &key_len, &heap) != 0)
+                break;
+            if (heap) { /* keys this long are rare: leave them to jansson */
+                free(heap);
+                break;
+            }
+            if (!take(f, ':'))
+                break;
         }
-        skip_ws(f);
-        if (f->p >= f->end || *f->p != ':')
-            break;
-        f->p++;
         json_t *v = value_at(f);
-        if (!v || json_object_setn_new_nocheck(o, key, key_len, v) != 0)
+        if (!v || (object ? json_object_setn_new_nocheck(c, key, key_len, v)
+                          : json_array_append_new(c, v)) != 0)
             break;
-        skip_ws(f);
-        if (f->p >= f->end)
+        int r = after_item(f, close);
+        if (r > 0)
+            return c;
+        if (r < 0)
             break;
-        if (*f->p == '}') {
-            f->p++;
-            return o;
-        }
-        if (*f->p != ',')
-            break;
-        f->p++;
-        skip_ws(f);
     }
-    json_decref(o);
+    json_decref(c);
     return NULL;
 }
 
@@ -309,7 +281,7 @@ static json_t *value_at(parser *f)
     case '[': {
         if (++f->depth > IPC_JSON_MAX_DEPTH)
             return NULL;
-        json_t *v = *f->p == '{' ? object_at(f) : array_at(f);
+        json_t *v = container_at(f);
         f->depth--;
         return v;
     }
