@@ -429,8 +429,15 @@ static int dump_value(const json_t *v, bbuf *b, int depth)
     case JSON_STRING:
         return dump_string(json_string_value(v), json_string_length(v), b);
     case JSON_INTEGER: {
-        int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return put(b, num, (size_t)n);
+        json_int_t i = json_integer_value(v);
+        uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+        char *end = num + sizeof(num), *o = end;
+        do
+            *--o = (char)('0' + mag % 10);
+        while (mag /= 10);
+        if (i < 0)
+            *--o = '-';
+        return put(b, o, (size_t)(end - o));
     }
     case JSON_REAL: {
         size_t n = ipc_json_format_real(json_real_value(v), num, sizeof(num));
