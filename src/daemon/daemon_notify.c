@@ -16,6 +16,8 @@
 
 /* A notification line never comes near this; bigger ones are skipped. */
 #define LINE_MAX_BYTES (16u * 1024 * 1024)
+/* Queued lines reach a watch socket in writes of about this size. */
+#define WRITE_CHUNK (16u * 1024)
 
 struct dwatch {
     dwatch *next;
@@ -100,19 +102,39 @@ static void write_overflow(dwatch *w)
         w->unreported = 0;
 }
 
-/* Moves queued lines to the socket while its backlog is small. */
+/* Moves queued lines to the socket while its backlog is small, several
+ * lines per write (one write per line costs a syscall per notification). */
 static void w_flush(dwatch *w)
 {
     size_t len;
     const char *line;
-    while ((line = nqueue_peek(&w->q, &len)) && ipc_feed_backlog(w->feed) < DNOTIFY_HIGH_WATER) {
+    bbuf chunk;
+    bbuf_init(&chunk, WRITE_CHUNK + LINE_MAX_BYTES);
+    size_t backlog;
+    while (nqueue_peek(&w->q, &len) && (backlog = ipc_feed_backlog(w->feed)) < DNOTIFY_HIGH_WATER) {
         if (w->unreported)
             write_overflow(w);
-        if (ipc_feed_write(w->feed, line, len) != 0)
+        size_t lines = 0;
+        chunk.len = 0;
+        while ((line = nqueue_peek(&w->q, &len)) &&
+               (lines == 0 || (chunk.len + len <= WRITE_CHUNK &&
+                               backlog + chunk.len + len < DNOTIFY_HIGH_WATER))) {
+            if (bbuf_append(&chunk, line, len) != 0)
+                break;
+            lines++;
+            nqueue_pop(&w->q);
+        }
+        if (lines == 0) { /* out of memory: the line stays queued */
+            bbuf_clear(&chunk);
+            return;
+        }
+        if (ipc_feed_write(w->feed, (const char *)chunk.data, chunk.len) != 0) {
+            bbuf_clear(&chunk);
             return; /* closing: gone follows */
-        w->sent++;
-        nqueue_pop(&w->q);
+        }
+        w->sent += lines;
     }
+    bbuf_clear(&chunk);
 }
 
 static void on_drain(void *ud)
@@ -217,8 +239,12 @@ bool dnotify_has_global_sink(const osmd *d)
     return d->notify.events_path != NULL;
 }
 
+/* Queues a line; the caller flushes. A full queue is flushed first, so a
+ * line is dropped only while the socket's backlog is high. */
 static void push_line(dwatch *w, const char *text, size_t len)
 {
+    if (w->q.count == w->q.cap)
+        w_flush(w);
     int r = nqueue_push(&w->q, text, len);
     if (r > 0)
         w->unreported += (uint64_t)r;
@@ -226,12 +252,34 @@ static void push_line(dwatch *w, const char *text, size_t len)
         log_warning("Watch client for %s is too slow: %llu line(s) dropped so far",
                     w->session_id[0] ? w->session_id : "all sessions",
                     (unsigned long long)w->q.dropped);
-    w_flush(w);
+}
+
+void dnotify_emit_lines(osmd *d, const char *session_id, const char *text, size_t len)
+{
+    dnotify *n = &d->notify;
+    if (len == 0)
+        return;
+    if (n->events) {
+        if (fwrite(text, 1, len, n->events) != len || fflush(n->events) != 0)
+            log_warning("Writing the events file failed: %s", strerror(errno));
+    }
+    const char *end = text + len;
+    for (const char *line = text; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *next = nl ? nl + 1 : end;
+        n->lines++;
+        for (dwatch *w = n->watchers; w; w = w->next)
+            if (wants(w, session_id))
+                push_line(w, line, (size_t)(next - line));
+        line = next;
+    }
+    for (dwatch *w = n->watchers; w; w = w->next)
+        if (wants(w, session_id))
+            w_flush(w);
 }
 
 void dnotify_emit(osmd *d, const char *session_id, const json_t *line)
 {
-    dnotify *n = &d->notify;
     bbuf b;
     bbuf_init(&b, LINE_MAX_BYTES);
     if (ipc_json_dump(line, &b) != 0 || bbuf_append(&b, "\n", 1) != 0) {
@@ -239,14 +287,7 @@ void dnotify_emit(osmd *d, const char *session_id, const json_t *line)
         bbuf_clear(&b);
         return;
     }
-    n->lines++;
-    if (n->events) {
-        if (fwrite(b.data, 1, b.len, n->events) != b.len || fflush(n->events) != 0)
-            log_warning("Writing the events file failed: %s", strerror(errno));
-    }
-    for (dwatch *w = n->watchers; w; w = w->next)
-        if (wants(w, session_id))
-            push_line(w, (const char *)b.data, b.len);
+    dnotify_emit_lines(d, session_id, (const char *)b.data, b.len);
     bbuf_clear(&b);
 }
 

@@ -48,6 +48,10 @@ void dnotify_reopen(dnotify *n);
 /** Writes line (borrowed) to the file sink and queues it for every watch
  *  client of session_id (or of all sessions). */
 void dnotify_emit(struct osmd *d, const char *session_id, const json_t *line);
+/** The same for lines already rendered: text (borrowed, len bytes) holds
+ *  one or more whole lines, each ending in '\n'. The file sink gets them
+ *  in one write and one flush; each watch client queues them one by one. */
+void dnotify_emit_lines(struct osmd *d, const char *session_id, const char *text, size_t len);
 /** True while at least one watch client wants this session's lines. */
 bool dnotify_watched(const struct osmd *d, const char *session_id);
 /** True when there is a sink for every session (the events file). */

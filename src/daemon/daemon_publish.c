@@ -457,6 +457,7 @@ void dpub_session_gone(osmd *d, dsession *s)
         ua_client_set_session_cb(s->client, NULL, NULL);
     }
     uv_close((uv_handle_t *)p->timer, on_timer_closed);
+    dpub_lines_clear(p);
     free(p->acks);
     free(p);
     s->pub = NULL;

@@ -25,6 +25,11 @@ typedef struct dpub {
     unsigned errors;                      /* consecutive */
     ua_SubscriptionAcknowledgement *acks; /* for the next Publish */
     size_t n_acks, cap_acks;
+    /* daemon_publish_lines.c: the start of every DataChange line (type,
+     * sessionId, name, endpointUrl) as text, and the name and URL it was
+     * made from (owned); see dpub_lines_clear. */
+    bbuf head;
+    char *head_name, *head_url;
     uv_timer_t *timer; /* heap: freed in its close callback */
 } dpub;
 
@@ -57,6 +62,8 @@ void dpub_republish_range(dpub *p, uint32_t sub_id, uint32_t from, uint32_t to);
 json_t *dpub_line(dpub *p, const char *type, uint32_t sub_id);
 /** Emits every notification of m as lines. */
 void dpub_emit_message(dpub *p, uint32_t sub_id, const ua_NotificationMessage *m, bool republished);
+/** Releases what the lines keep in p (the cached start of a line). */
+void dpub_lines_clear(dpub *p);
 /** Emits the keep-alive line of an empty publish response. */
 void dpub_emit_keepalive(dpub *p, const ua_PublishResponse *r);
 

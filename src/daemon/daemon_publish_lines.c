@@ -1,14 +1,24 @@
 /* Notification lines of the auto-publish engine (daemon_publish_int.h):
  * the wire shape of each notification plus where it came from, status
  * changes, keep-alives, and the alarm mark for events of conditions. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon_notify.h"
+#include "daemon_notify_text.h"
 #include "daemon_publish_int.h"
 #include "daemon_types.h"
+#include "ipc_json.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
 #include "wire.h"
+
+/* DataChange lines go to the sinks in batches of about BATCH_FLUSH bytes;
+ * a batch holds that plus one line of at most 16 MiB (as dnotify_emit). */
+#define BATCH_FLUSH ((size_t)1 << 20)
+#define BATCH_MAX   (BATCH_FLUSH + ((size_t)16 << 20))
+/* The common fields of a line: ids, name and URL. */
+#define PREFIX_MAX ((size_t)64 << 10)
 
 json_t *dpub_line(dpub *p, const char *type, uint32_t sub_id)
 {
@@ -78,12 +88,11 @@ static bool is_alarm(dpub *p, uint32_t sub_id, json_t *n)
     return false;
 }
 
-void dpub_emit_message(dpub *p, uint32_t sub_id, const ua_NotificationMessage *m, bool republished)
+/* Notifications of kinds other than DataChange (events), one line each
+ * through jansson: the fields of the line, then those of the notification. */
+static void emit_json(dpub *p, uint32_t sub_id, const ua_NotificationMessage *m, json_t *list,
+                      bool republished)
 {
-    /* The response is the client's, borrowed for this callback: decoding
-     * its bodies of discovered types in place is safe until it returns. */
-    dtypes_resolve_notifications(p->s, (ua_NotificationMessage *)(uintptr_t)m);
-    json_t *list = wire_from_notifications(m);
     size_t i;
     json_t *n;
     json_array_foreach(list, i, n)
@@ -108,7 +117,112 @@ void dpub_emit_message(dpub *p, uint32_t sub_id, const ua_NotificationMessage *m
         dnotify_emit(p->d, p->s->id, o);
         json_decref(o);
     }
-    json_decref(list);
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void dpub_lines_clear(dpub *p)
+{
+    bbuf_clear(&p->head);
+    free(p->head_name);
+    free(p->head_url);
+    p->head_name = p->head_url = NULL;
+}
+
+/* p->head: dpub_line's object without its subscriptionId (the last key)
+ * and closing brace; made again when the session's name or URL changed. */
+static int make_head(dpub *p)
+{
+    dsession *s = p->s;
+    if (p->head.len && same_text(p->head_name, s->name) && same_text(p->head_url, s->endpoint_url))
+        return 0;
+    dpub_lines_clear(p);
+    bbuf_init(&p->head, PREFIX_MAX);
+    p->head_name = s->name ? strdup(s->name) : NULL;
+    p->head_url = s->endpoint_url ? strdup(s->endpoint_url) : NULL;
+    if ((s->name && !p->head_name) || (s->endpoint_url && !p->head_url))
+        return BBUF_ENOMEM;
+    json_t *o = dpub_line(p, "DataChange", 0);
+    json_object_del(o, "subscriptionId");
+    int rc = ipc_json_dump(o, &p->head);
+    json_decref(o);
+    if (rc == 0)
+        p->head.len--; /* "}" */
+    else
+        p->head.len = 0;
+    return rc;
+}
+
+/* The text of a DataChange line up to its own fields: what emit_json
+ * writes before them, without the closing brace. */
+static int data_change_prefix(dpub *p, uint32_t sub_id, const ua_NotificationMessage *m,
+                              dntext_cache *c, bbuf *out)
+{
+    int rc = make_head(p);
+    out->len = 0;
+    if (rc == 0)
+        rc = bbuf_append(out, p->head.data, p->head.len);
+    if (rc == 0)
+        rc = dntext_message_fields(sub_id, m->sequenceNumber, m->publishTime, c, out);
+    return rc;
+}
+
+static void flush_batch(dpub *p, bbuf *batch)
+{
+    dnotify_emit_lines(p->d, p->s->id, (const char *)batch->data, batch->len);
+    batch->len = 0;
+}
+
+/* DataChange items are the bulk of what a subscription delivers: their
+ * lines are rendered straight to text (daemon_notify_text.h) and reach
+ * the sinks in batches, one write per BATCH_FLUSH bytes. */
+static void emit_data_changes(dpub *p, const bbuf *prefix, const ua_DataChangeNotification *dc,
+                              bool republished, dntext_cache *cache, bbuf *batch)
+{
+    for (size_t i = 0; dc->monitoredItems && i < dc->monitoredItemsSize; i++) {
+        if (dntext_data_change_line((const char *)prefix->data, prefix->len, &dc->monitoredItems[i],
+                                    republished, cache, batch) != 0)
+            log_warning("A notification of session %s could not be serialised; skipped", p->s->id);
+        if (batch->len >= BATCH_FLUSH)
+            flush_batch(p, batch);
+    }
+}
+
+void dpub_emit_message(dpub *p, uint32_t sub_id, const ua_NotificationMessage *m, bool republished)
+{
+    /* The response is the client's, borrowed for this callback: decoding
+     * its bodies of discovered types in place is safe until it returns. */
+    dtypes_resolve_notifications(p->s, (ua_NotificationMessage *)(uintptr_t)m);
+    bbuf batch, prefix;
+    bbuf_init(&batch, BATCH_MAX);
+    bbuf_init(&prefix, PREFIX_MAX);
+    dntext_cache cache = {0};
+    bool have_prefix = false;
+    for (size_t i = 0; m->notificationData && i < m->notificationDataSize; i++) {
+        const ua_ExtensionObject *eo = &m->notificationData[i];
+        if (eo->encoding != UA_EXTOBJ_DECODED || !eo->data)
+            continue; /* as wire_from_notifications */
+        if (eo->type == UA_TYPE_DATACHANGENOTIFICATION &&
+            (have_prefix ||
+             (have_prefix = data_change_prefix(p, sub_id, m, &cache, &prefix) == 0))) {
+            emit_data_changes(p, &prefix, eo->data, republished, &cache, &batch);
+            continue;
+        }
+        /* Anything else keeps its place in the order of the lines. */
+        flush_batch(p, &batch);
+        ua_NotificationMessage one = *m;
+        one.notificationData = (ua_ExtensionObject *)(uintptr_t)eo;
+        one.notificationDataSize = 1;
+        json_t *list = wire_from_notifications(&one);
+        emit_json(p, sub_id, m, list, republished);
+        json_decref(list);
+    }
+    flush_batch(p, &batch);
+    bbuf_clear(&batch);
+    bbuf_clear(&prefix);
     emit_status_changes(p, sub_id, m);
 }
 
