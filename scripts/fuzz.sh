@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=build-fuzz
-targets=(fuzz_ua_decode fuzz_ua_tcp fuzz_ua_channel fuzz_ua_opn fuzz_ipc_frame fuzz_wire_params fuzz_cert fuzz_rhe fuzz_dyntype)
+targets=(fuzz_ua_decode fuzz_ua_tcp fuzz_ua_channel fuzz_ua_opn fuzz_ipc_frame fuzz_wire_params fuzz_cert fuzz_rhe fuzz_dyntype fuzz_dictionary)
 CC=clang cmake -S . -B "$build" -DOSM_FUZZ=ON -DOSM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target "${targets[@]}" gen_corpus >/dev/null
 for t in "${targets[@]}"; do mkdir -p "$build/corpus/$t"; done
@@ -18,6 +18,7 @@ cp tests/fuzz/seeds/wire/* "$build/corpus/fuzz_wire_params/"
 cp tests/fuzz/seeds/cert/* "$build/corpus/fuzz_cert/"
 cp tests/fuzz/seeds/rhe/* "$build/corpus/fuzz_rhe/"
 cp tests/fuzz/seeds/dyntype/* "$build/corpus/fuzz_dyntype/"
+cp tests/fuzz/seeds/dictionary/* "$build/corpus/fuzz_dictionary/"
 status=0
 for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds}s"

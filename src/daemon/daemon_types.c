@@ -1,15 +1,16 @@
 /* discoverDataTypes: walk the DataType tree (HasSubtype from BaseDataType),
  * read the DataTypeDefinition attribute (Part 3 (1.05) 5.8.2) of every
- * structure outside namespace 0, find missing encoding ids through
- * HasEncoding "Default Binary", and build the session's types
- * (ua_dyntype.c). Every step is asynchronous and bounded. Servers without
- * DataTypeDefinition (1.03, DataTypeDictionary only) are not handled. */
+ * structure outside namespace 0, fall back to the DataTypeDictionary
+ * (daemon_types_dict.c) for those without one (1.03 servers), find missing
+ * encoding ids through HasEncoding "Default Binary", and build the
+ * session's types (ua_dyntype.c). Every step is asynchronous and bounded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon_int.h"
 #include "daemon_types.h"
+#include "daemon_types_dict.h"
 #include "ipc_errors.h"
 #include "ua_nodeids.h"
 #include "ua_statuscodes.h"
@@ -349,6 +350,33 @@ static void find_encodings(disc *x, ua_client *c)
         fail(x, st, "discoverDataTypes failed");
 }
 
+/* ---- step 2b: DataTypeDictionaries for types without a definition ---------- */
+
+static void on_dictionaries(ua_client *c, void *ud)
+{
+    find_encodings(ud, c);
+}
+
+static void find_dictionaries(disc *x, ua_client *c)
+{
+    dtypes_dict_want *w = calloc(x->ncand ? x->ncand : 1, sizeof(*w));
+    if (!w) {
+        fail(x, UA_STATUS_BADOUTOFMEMORY, "discoverDataTypes failed");
+        return;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < x->ncand; k++) {
+        dnode *nd = &x->nodes[x->cand[k]];
+        if (!nd->def)
+            w[n++] = (dtypes_dict_want){&nd->id, &nd->name, &nd->def, &nd->encoding};
+    }
+    if (n)
+        dtypes_dict_start(c, w, n, on_dictionaries, x);
+    else
+        find_encodings(x, c);
+    free(w);
+}
+
 /* ---- step 2: the definitions ------------------------------------------------- */
 
 static void on_definitions(ua_client *c, ua_status st, void *resp, void *ud)
@@ -365,7 +393,7 @@ static void on_definitions(ua_client *c, ua_status st, void *resp, void *ud)
     for (size_t k = 0; k < x->ncand && k < r->resultsSize; k++) {
         ua_Variant *v = &r->results[k].value;
         if (!v->type || v->is_array || v->type->kind != UA_KIND_EXTENSIONOBJECT || !v->data)
-            continue; /* no definition: a 1.03 server, or not a structure */
+            continue; /* no definition: a 1.03 server (see find_dictionaries) */
         ua_ExtensionObject *eo = v->data;
         if (eo->encoding != UA_EXTOBJ_DECODED || eo->type != UA_TYPE_STRUCTUREDEFINITION)
             continue;
@@ -374,7 +402,7 @@ static void on_definitions(ua_client *c, ua_status st, void *resp, void *ud)
         eo->type = NULL;
         eo->encoding = UA_EXTOBJ_EMPTY;
     }
-    find_encodings(x, c);
+    find_dictionaries(x, c);
 }
 
 /* Walks up from node i: does it descend from Structure? */

@@ -40,7 +40,8 @@ dtypes *dtypes_of(struct dsession *s);
 
 /** discoverDataTypes [namespaceIndex = null, useCache = true]: browses the
  *  DataType tree, reads the DataTypeDefinition (attribute 23) of every
- *  structure outside namespace 0, builds the types and answers with the
+ *  structure outside namespace 0 (the DataTypeDictionary for those without
+ *  one, daemon_types_dict.h), builds the types and answers with the
  *  number registered (in namespaceIndex when given). With the cache on, the
  *  definitions are kept under the endpoint (useCache false refreshes). */
 void query_discover_data_types(struct osmd *d, struct dsession *s, struct ipc_request *req,

@@ -10,6 +10,7 @@ then reads each custom structure of ns=1;s=Struct (nested, optional fields,
 a union, an array of structures), writes them back changed (with the
 ExtensionObject form and with bare fields), reads them back, calls
 Methods.BumpStruct with a structure argument, and restores every value.
+Structures known only from a DataTypeDictionary (Struct.Legacy*) too.
 Also: the tagged (invoke) form, bad field names, publish, and the file cache.
 
 Reuses the harness of test_daemon.py (same directory). Python 3 standard
@@ -269,6 +270,53 @@ def group_call(c):
     check("types.call_plain_arguments", typed)
 
 
+def group_legacy(c):
+    """Structures described only by a DataTypeDictionary (no DataTypeDefinition)."""
+    legacy = {"Id": 1, "Name": "old", "Values": [1.5, 2.5], "Inner": {"Code": 3, "Tag": "in"},
+              "Mode": 1, "Extra": 7}
+
+    def legacy_fields(ident):
+        eo = c.read(ident)["value"]
+        expect(isinstance(eo, dict) and eo.get("encoding") == 1 and isinstance(eo["value"], dict),
+               "%s not decoded: %s" % (ident, short(eo)))
+        return eo
+
+    def discover():
+        eo = c.read("Struct.Legacy")["value"]
+        ns = eo["typeId"]["ns"]
+        expect(ns not in (0, 1, c.types_ns), "legacy typeId %s" % eo["typeId"])
+        n = ok(c.q("discoverDataTypes", [ns, False], timeout=30))
+        expect(n == 3, "types in the legacy namespace %s: %r, want 3" % (ns, n))
+        # LegacyFixed (a fixed-length array) is left out, with the reason in the log
+        log = td.DAEMONS[0].stderr()
+        expect(any("LegacyFixed" in x and "fixed-length" in x for x in log.splitlines()),
+               "no reason logged for LegacyFixed: %s" % log[-800:])
+    check("types.legacy_dictionary_discovered", discover)
+
+    def read():
+        eo = legacy_fields("Struct.Legacy")
+        expect(eo["value"] == legacy, "LegacyStruct %s" % short(eo["value"]))
+        u = legacy_fields("Struct.LegacyUnion")["value"]
+        expect(u == {"_switchField": 2, "Text": "old"}, "LegacyUnion %s" % short(u))
+    check("types.legacy_read", read)
+
+    def write():
+        try:
+            v = {"Id": 2, "Name": "new", "Values": [-1.0], "Inner": {"Code": -3, "Tag": "ni"},
+                 "Mode": 0, "Extra": None}
+            c.write("Struct.Legacy", v)
+            back = legacy_fields("Struct.Legacy")["value"]
+            expect(back == v, "read back %s, wrote %s" % (short(back), short(v)))
+            c.write("Struct.LegacyUnion", {"Number": 5})
+            back = legacy_fields("Struct.LegacyUnion")["value"]
+            expect(back == {"_switchField": 1, "Number": 5}, "union read back %s" % short(back))
+        finally:
+            c.write("Struct.Legacy", legacy)
+            c.write("Struct.LegacyUnion", {"_switchField": 2, "Text": "old"})
+        expect(legacy_fields("Struct.Legacy")["value"] == legacy, "restored")
+    check("types.legacy_write_round_trip", write)
+
+
 def group_publish(c):
     def publish():
         sub = ok(c.q("createSubscription", [100.0, 1200, 5]))["subscriptionId"]
@@ -327,6 +375,7 @@ def main():
                 group_read(c)
                 group_write(c)
                 group_call(c)
+                group_legacy(c)
                 group_publish(c)
                 check("types.close_session", lambda: ok(req(
                     addr, {"command": "close", "sessionId": sid})[0]))
