@@ -127,7 +127,10 @@ int osm_query(osm_client *c, const char *session_id, const char *method, const c
 /**
  * Converts a node id in text form ("i=2258", "ns=1;s=Scalar.Int32",
  * "ns=2;g=<guid>", "ns=3;b=<base64>") to the protocol's object form
- * {"ns":N,"id":...,"type":"numeric|string|guid|opaque"}.
+ * {"ns":N,"id":...,"type":"numeric|string|guid|opaque"}. A namespace URI
+ * instead of the index ("nsu=urn:example;s=X", ';' and '%' in the URI
+ * %-escaped) gives {"id":...,"type":...,"nsu":"urn:example"}, which the
+ * daemon resolves with the server's current NamespaceArray.
  * @param json_out receives the JSON text (caller frees).
  * @return OSM_OK, OSM_EINVAL for an unsupported or malformed text, OSM_ENOMEM.
  */
@@ -135,7 +138,8 @@ int osm_nodeid_to_json(const char *text, char **json_out, osm_error *err);
 
 /**
  * Converts a node id object (JSON text, as found in browse results) back to
- * the text form ("ns=1;s=X", "i=85"; opaque ids are written as base64 "b=").
+ * the text form ("ns=1;s=X", "i=85"; opaque ids are written as base64 "b=";
+ * an object with "nsu" gives "nsu=<uri>;s=X").
  * @param text_out receives the text (caller frees).
  * @return OSM_OK, OSM_EINVAL if the JSON is not a node id object, OSM_ENOMEM.
  */

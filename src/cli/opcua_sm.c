@@ -55,7 +55,8 @@ static const char USAGE[] =
     "                                        the daemon auto-publishes while watched); --json\n"
     "                                        prints the raw NDJSON lines\n"
     "\n"
-    "NODE is a node id in text form: i=85, ns=1;s=Scalar.Int32, ns=2;g=<guid>, ns=3;b=<base64>.\n"
+    "NODE is a node id in text form: i=85, ns=1;s=Scalar.Int32, ns=2;g=<guid>, ns=3;b=<base64>,\n"
+    "or with a namespace URI instead of the index: nsu=urn:example;s=Scalar.Int32.\n"
     "\n"
     "Exit codes: 0 ok, 1 daemon error, 2 usage error, 3 daemon not running or connection\n"
     "failure, 4 authentication failed, 5 session not found.\n";

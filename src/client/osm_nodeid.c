@@ -92,6 +92,17 @@ static int parse_uint(const char *s, size_t len, unsigned long max, unsigned lon
     return 0;
 }
 
+static int hexval_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
 static int is_guid(const char *s)
 {
     static const int dash[] = {8, 13, 18, 23};
@@ -105,6 +116,38 @@ static int is_guid(const char *s)
     return 1;
 }
 
+/* "nsu=<uri>;": the URI with its %XX escapes decoded, as a JSON string;
+ * advances *p past the ';'. NULL when malformed (bad escape, no ';', empty,
+ * not UTF-8). */
+static json_t *namespace_uri(const char **p)
+{
+    const char *start = *p + 4, *semi = strchr(start, ';');
+    if (!semi || semi == start)
+        return NULL;
+    size_t n = (size_t)(semi - start), o = 0;
+    char *buf = malloc(n + 1);
+    if (!buf)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (start[i] != '%') {
+            buf[o++] = start[i];
+            continue;
+        }
+        int hi = i + 2 < n ? hexval_digit(start[i + 1]) : -1;
+        int lo = i + 2 < n ? hexval_digit(start[i + 2]) : -1;
+        if (hi < 0 || lo < 0) {
+            free(buf);
+            return NULL;
+        }
+        buf[o++] = (char)(hi << 4 | lo);
+        i += 2;
+    }
+    json_t *uri = json_stringn(buf, o); /* NULL for invalid UTF-8 */
+    free(buf);
+    *p = semi + 1;
+    return uri;
+}
+
 int osm__nodeid_parse(const char *text, json_t **out, osm_error *err)
 {
     *out = NULL;
@@ -112,6 +155,26 @@ int osm__nodeid_parse(const char *text, json_t **out, osm_error *err)
         return osm__fail(err, OSM_EINVAL, "invalid_argument", "node id is NULL");
     const char *p = text;
     unsigned long ns = 0;
+    if (strncmp(p, "nsu=", 4) == 0) {
+        /* {"nsu": "<uri>", "id", "type"}: the daemon resolves the URI with
+         * the server's NamespaceArray. */
+        json_t *nsu = namespace_uri(&p);
+        if (!nsu || strncmp(p, "ns", 2) == 0) {
+            json_decref(nsu);
+            return osm__fail(
+                err, OSM_EINVAL, "invalid_argument",
+                "invalid node id '%s': expected nsu=<namespace URI>;i=|s=|g=|b=", text);
+        }
+        int rc = osm__nodeid_parse(p, out, err);
+        if (rc == OSM_OK && (json_object_del(*out, "ns") != 0 ||
+                             json_object_set_new(*out, "nsu", json_incref(nsu)) != 0)) {
+            json_decref(*out);
+            *out = NULL;
+            rc = osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
+        }
+        json_decref(nsu);
+        return rc;
+    }
     if (strncmp(p, "ns=", 3) == 0) {
         const char *semi = strchr(p + 3, ';');
         if (!semi || parse_uint(p + 3, (size_t)(semi - (p + 3)), 65535, &ns) != 0)
@@ -226,12 +289,55 @@ static int hexval(char ch)
     return -1;
 }
 
+/* {"nsu": "<uri>", "id", "type"} (takes o) -> "nsu=<uri>;<rest>", with ';'
+ * and '%' of the URI %-escaped. */
+static int nsu_to_text(json_t *o, char **text_out, osm_error *err)
+{
+    const char *u = json_string_value(json_object_get(o, "nsu"));
+    if (!u || json_object_get(o, "ns")) {
+        json_decref(o);
+        return osm__fail(err, OSM_EINVAL, "invalid_argument", "not a node id object");
+    }
+    size_t ul = strlen(u), o_len = 0;
+    char *uri = malloc(ul * 3 + 1);
+    for (size_t i = 0; uri && i < ul; i++) {
+        if (u[i] == ';' || u[i] == '%') {
+            snprintf(uri + o_len, 4, "%%%02X", (unsigned)(unsigned char)u[i]);
+            o_len += 3;
+        } else {
+            uri[o_len++] = u[i];
+        }
+    }
+    if (uri)
+        uri[o_len] = '\0';
+    json_object_del(o, "nsu");
+    char *rest_json = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    char *rest = NULL;
+    int rc = uri && rest_json ? osm_nodeid_to_text(rest_json, &rest, err)
+                              : osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
+    free(rest_json);
+    if (rc == OSM_OK) {
+        size_t n = 4 + o_len + 1 + strlen(rest) + 1;
+        *text_out = malloc(n);
+        if (*text_out)
+            snprintf(*text_out, n, "nsu=%s;%s", uri, rest);
+        else
+            rc = osm__fail(err, OSM_ENOMEM, "no_memory", "out of memory");
+    }
+    free(rest);
+    free(uri);
+    return rc;
+}
+
 int osm_nodeid_to_text(const char *json, char **text_out, osm_error *err)
 {
     if (!text_out)
         return osm__fail(err, OSM_EINVAL, "invalid_argument", "text_out is NULL");
     *text_out = NULL;
     json_t *o = json ? json_loads(json, JSON_DECODE_ANY, NULL) : NULL;
+    if (json_is_object(o) && json_object_get(o, "nsu"))
+        return nsu_to_text(o, text_out, err);
     json_t *jns = json_object_get(o, "ns");
     json_t *jid = json_object_get(o, "id");
     const char *type = json_string_value(json_object_get(o, "type"));

@@ -80,6 +80,17 @@ static int get_node(perr *e, const json_t *o, const char *where, json_t **out)
                     "%s: \"node_id\" (a NodeId string such as \"ns=1;s=Sim.Counter\") is "
                     "required",
                     where);
+    if (strncmp(json_string_value(v), "nsu=", 4) == 0) {
+        /* {"nsu", "id", "type"}: resolved by the session at each use. */
+        json_t *t = json_pack("{s:s,s:O}", "__t", "NodeId", "v", v);
+        wire_error err;
+        wire_error_init(&err, NULL);
+        *out = t ? wire_tagged_to_query(t, &err, 0) : NULL;
+        json_decref(t);
+        return *out ? 0
+                    : fail(e, "%s: \"node_id\" is not a valid NodeId: %s", where,
+                           json_string_value(v));
+    }
     ua_NodeId id;
     if (ua_nodeid_parse(&id, json_string_value(v), json_string_length(v)) != UA_STATUS_GOOD)
         return fail(e, "%s: \"node_id\" is not a valid NodeId: %s", where, json_string_value(v));

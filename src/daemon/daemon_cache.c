@@ -289,3 +289,45 @@ void dcache_invalidate_node(dcache *c, const json_t *node)
     }
     free(n);
 }
+
+size_t dcache_drop_endpoint(dcache *c, const char *endpoint_url)
+{
+    if (!c || !endpoint_url)
+        return 0;
+    char h[65];
+    sha256_hex(endpoint_url, strlen(endpoint_url), h);
+    h[16] = SEP; /* keys start with 16 hex digits of the hash and SEP */
+    size_t dropped = 0;
+    for (entry *e = c->head; e;) {
+        entry *next = e->next;
+        if (strncmp(e->key, h, 17) == 0) {
+            drop(c, e);
+            dropped++;
+        }
+        e = next;
+    }
+    if (c->driver != DAEMON_CACHE_FILE)
+        return dropped;
+    DIR *d = opendir(c->dir);
+    struct dirent *de;
+    char path[4096];
+    while (d && (de = readdir(d))) {
+        if (strlen(de->d_name) != 69 || strcmp(de->d_name + 64, ".json") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", c->dir, de->d_name);
+        FILE *f = fopen(path, "r");
+        char *line = NULL;
+        size_t cap = 0;
+        double expires;
+        bool hit = f && fscanf(f, "%lf\n", &expires) == 1 && getline(&line, &cap, f) > 17 &&
+                   strncmp(line, h, 17) == 0;
+        free(line);
+        if (f)
+            fclose(f);
+        if (hit && unlink(path) == 0)
+            dropped++;
+    }
+    if (d)
+        closedir(d);
+    return dropped;
+}

@@ -39,5 +39,9 @@ void dcache_put(dcache *c, const char *key, const json_t *value);
 void dcache_invalidate_node(dcache *c, const json_t *node);
 /** Removes everything (flushCache). */
 void dcache_flush(dcache *c);
+/** Removes every entry of endpoint_url (its server changed its namespace
+ *  order: answers keyed or holding namespace indexes are stale). Returns
+ *  how many entries were removed. c may be NULL. */
+size_t dcache_drop_endpoint(dcache *c, const char *endpoint_url);
 
 #endif

@@ -13,6 +13,7 @@
 #include "daemon_publish.h"
 #include "daemon_reverse.h"
 #include "daemon_types.h"
+#include "daemon_write.h"
 #include "ipc_errors.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
@@ -131,6 +132,8 @@ static void free_session(dsession *s)
     dsecurity_clear(&s->sec);
     drev_link_delete(s->reverse);
     dtypes_free(s->types);
+    dwrite_cache_free(s->writes);
+    dtypes_free(s->old_types);
     free(s->name);
     free(s);
 }
@@ -456,6 +459,7 @@ static void cmd_open(osmd *d, ipc_request *req, json_t *request)
         drev_link_configure(s->reverse, &cc);
     }
     s->client = ua_client_new(d->loop, &cc);
+    dns_watch(d, s);
     if (s->reverse && s->client)
         drev_link_attach(s->reverse, s->client);
     o->d = d;

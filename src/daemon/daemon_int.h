@@ -16,6 +16,7 @@
 #include "ipc_server.h"
 #include "session_config.h"
 #include "ua_client.h"
+#include "wire.h"
 
 typedef struct dsession {
     struct dsession *next, *prev; /* store order = insertion order */
@@ -32,6 +33,8 @@ typedef struct dsession {
     char *name;              /* --config connection name (owned), or NULL */
     struct dpub *pub;        /* auto-publish engine (daemon_publish.c), or NULL */
     struct dtypes *types;    /* discovered types, method signatures (daemon_types.c), or NULL */
+    struct dwrite_cache *writes; /* detected write types (daemon_write_cache.c), or NULL */
+    struct dtypes *old_types; /* dropped at a namespace change (daemon_ns.c), or NULL */
 } dsession;
 
 typedef struct osmd {
@@ -66,6 +69,19 @@ void store_unlink(osmd *d, dsession *s);
 /** Disconnects the session's client in the background and frees s (which
  *  must be unlinked). why is logged at debug level. */
 void store_retire(osmd *d, dsession *s);
+
+/* ---- namespaces (daemon_ns.c) ------------------------------------------ */
+/** Makes s's NamespaceArray (in t, which must outlive the use) the table
+ *  the wire decoders of this thread resolve "nsu" NodeIds with; returns the
+ *  previous table, to be restored with wire_namespaces_use. */
+const wire_namespaces *dns_use(const dsession *s, wire_namespaces *t);
+/** Lets err resolve "nsu" NodeIds with s's NamespaceArray (t as above);
+ *  for decoding outside query_run / invoke_run (completion callbacks). */
+void dns_bind(const dsession *s, wire_namespaces *t, wire_error *err);
+/** Watches s's client: a changed NamespaceArray after a reconnect drops the
+ *  endpoint's cached answers and s's discovered types, remaps s's
+ *  monitored items, and is logged. */
+void dns_watch(osmd *d, dsession *s);
 
 /* ---- dispatch --------------------------------------------------------- */
 void daemon_dispatch(void *ud, ipc_request *req, json_t *request);

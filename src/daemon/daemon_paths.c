@@ -354,6 +354,10 @@ static void on_resolved(ua_client *c, ua_status st, void *resp, void *ud)
 /* True for strings in NodeId syntax: ^(ns=\d+;)?[isgb]= */
 static bool looks_like_nodeid(const char *s)
 {
+    if (strncmp(s, "nsu=", 4) == 0) { /* our extension: "nsu=<uri>;s=X" */
+        const char *semi = strchr(s + 4, ';');
+        return semi && semi > s + 4 && strchr("isgb", semi[1]) && semi[1] && semi[2] == '=';
+    }
     if (strncmp(s, "ns=", 3) == 0) {
         const char *q = s + 3;
         if (*q < '0' || *q > '9')
@@ -416,8 +420,15 @@ void query_resolve_node_id(osmd *d, dsession *s, ipc_request *req, json_t *param
     char msg[700];
     if (!start && (looks_like_nodeid(path) || !strchr(path, '/'))) {
         ua_NodeId id;
+        wire_error err;
+        wire_error_init(&err, "path");
         free(cache_key); /* parsed locally: nothing to cache */
-        if (ua_nodeid_parse(&id, path, strlen(path)) != UA_STATUS_GOOD) {
+        int rc = wire_nodeid_parse(path, strlen(path), &id, &err);
+        if (rc == -2) { /* an "nsu=" URI the server does not know */
+            reply_error(req, err.type, err.message);
+            return;
+        }
+        if (rc != 0) {
             snprintf(msg, sizeof(msg), "Invalid NodeId format: %.500s", path);
             reply_error(req, "InvalidNodeIdException", msg);
             return;

@@ -2,14 +2,16 @@
  * src/wire, one asynchronous OPC UA request (or a few) through the
  * session's client, and the reply in the reference's JSON shapes. The
  * subscription methods and history reads live in daemon_query_subs.c and
- * daemon_query_history.c. Methods of the allow-list this daemon cannot
- * serve yet answer with ServiceUnsupportedException. */
+ * daemon_query_history.c, writes in daemon_write.c. Methods of the
+ * allow-list this daemon cannot serve yet answer with
+ * ServiceUnsupportedException. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "daemon_int.h"
 #include "daemon_types.h"
+#include "daemon_write.h"
 #include "ua_nodeids.h"
 #include "ua_statuscodes.h"
 #include "util/log.h"
@@ -559,218 +561,6 @@ static void q_get_endpoints(qctx *q, ua_client *c)
         submit_failed(q, st);
 }
 
-/* ---- write ------------------------------------------------------------------- */
-
-typedef struct wctx {
-    qctx *q;
-    wire_write_item *items;
-    size_t n;
-    bool multi;
-} wctx;
-
-static void wctx_free(wctx *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        wire_write_item_clear(&w->items[i]);
-    free(w->items);
-    qctx_free(w->q);
-    free(w);
-}
-
-static void on_written(ua_client *c, ua_status st, void *resp, void *ud)
-{
-    wctx *w = ud;
-    (void)c;
-    if (!failed(w->q, st, resp)) {
-        ua_WriteResponse *r = resp;
-        if (w->multi)
-            reply_cached(w->q, wire_from_status_codes(r->results, r->resultsSize));
-        else if (r->resultsSize == 1)
-            reply_cached(w->q, json_integer(r->results[0]));
-        else
-            reply_error(w->q->req, "ServiceException", "write: the server returned no result");
-    }
-    wctx_free(w);
-}
-
-/* Builds and sends the Write; types[i] / ranks[i] say how to convert. */
-static void send_write(wctx *w, ua_client *c, const unsigned *types, const int32_t *ranks)
-{
-    ua_WriteRequest req;
-    ua_init(&req, UA_TYPE_WRITEREQUEST);
-    req.nodesToWrite = ua_array_new(w->n, UA_TYPE_WRITEVALUE);
-    if (!req.nodesToWrite) {
-        reply_error(w->q->req, "Exception", "out of memory");
-        wctx_free(w);
-        return;
-    }
-    req.nodesToWriteSize = w->n;
-    for (size_t i = 0; i < w->n; i++) {
-        ua_WriteValue *wv = &req.nodesToWrite[i];
-        wire_error err;
-        wire_error_init(&err, w->multi ? "writeItems" : "value");
-        dtypes_bind(store_find(w->q->d, w->q->session_id), &err);
-        ua_copy(&w->items[i].node_id, &wv->nodeId, UA_BUILTIN(UA_KIND_NODEID));
-        wv->attributeId = w->items[i].attribute_id;
-        wv->value.has_value = true;
-        if (wire_to_variant_typed(w->items[i].value, types[i], ranks[i], &wv->value.value, &err) !=
-            0) {
-            ua_clear(&req, UA_TYPE_WRITEREQUEST);
-            reply_wire_error(w->q->req, &err);
-            wctx_free(w);
-            return;
-        }
-    }
-    ua_status st = ua_client_write(c, &req, on_written, w);
-    ua_clear(&req, UA_TYPE_WRITEREQUEST);
-    if (st != UA_STATUS_GOOD) {
-        char what[96];
-        snprintf(what, sizeof(what), "%s failed", w->q->method);
-        reply_status(w->q->req, st, what);
-        wctx_free(w);
-    }
-}
-
-static void on_detected(ua_client *c, ua_status st, void *resp, void *ud)
-{
-    wctx *w = ud;
-    if (failed(w->q, st, resp)) {
-        wctx_free(w);
-        return;
-    }
-    ua_ReadResponse *r = resp;
-    unsigned *types = calloc(w->n ? w->n : 1, sizeof(unsigned));
-    int32_t *ranks = calloc(w->n ? w->n : 1, sizeof(int32_t));
-    size_t k = 0;
-    for (size_t i = 0; types && ranks && i < w->n; i++) {
-        ranks[i] = WIRE_RANK_ANY;
-        types[i] = w->items[i].type;
-        if (types[i])
-            continue;
-        const ua_DataValue *dv = k < r->resultsSize ? &r->results[k] : NULL;
-        k++;
-        if (!dv || !dv->has_value || !dv->value.type || dv->value.type->kind > 25) {
-            char msg[256];
-            snprintf(msg, sizeof(msg),
-                     "Cannot detect the type to write for item %zu: the node has no value (%s)", i,
-                     dv && dv->has_status ? ua_status_name(dv->status) : "no value");
-            reply_error(w->q->req, "WriteTypeDetectionException", msg);
-            free(types);
-            free(ranks);
-            wctx_free(w);
-            return;
-        }
-        types[i] = dv->value.type->kind;
-        ranks[i] = dv->value.is_array ? WIRE_RANK_ONE_OR_MORE_DIMS : WIRE_RANK_SCALAR;
-        dtypes_fill_write_value(store_find(w->q->d, w->q->session_id), &dv->value,
-                                &w->items[i].value);
-    }
-    if (!types || !ranks) {
-        reply_error(w->q->req, "Exception", "out of memory");
-        free(types);
-        free(ranks);
-        wctx_free(w);
-        return;
-    }
-    send_write(w, c, types, ranks);
-    free(types);
-    free(ranks);
-}
-
-static void q_write(qctx *q, ua_client *c, dsession *s)
-{
-    wctx *w = calloc(1, sizeof(*w));
-    if (!w) {
-        reply_error(q->req, "Exception", "out of memory");
-        qctx_free(q);
-        return;
-    }
-    w->q = q;
-    w->multi = strcmp(q->method, "writeMulti") == 0;
-    wire_error err;
-    if (w->multi) {
-        json_t *items = param(q->params, 0);
-        if (!json_is_array(items)) {
-            reply_error(q->req, "TypeError", "writeItems must be an array of WriteItem");
-            wctx_free(w);
-            return;
-        }
-        w->n = json_array_size(items);
-        w->items = calloc(w->n ? w->n : 1, sizeof(*w->items));
-        for (size_t i = 0; w->items && i < w->n; i++) {
-            wire_error_init(&err, "writeItems");
-            if (wire_to_write_item(json_array_get(items, i), &w->items[i], &err) != 0) {
-                w->n = i;
-                reply_wire_error(q->req, &err);
-                wctx_free(w);
-                return;
-            }
-        }
-    } else {
-        w->n = 1;
-        w->items = calloc(1, sizeof(*w->items));
-        json_t *obj = json_object();
-        if (param(q->params, 0))
-            json_object_set(obj, "nodeId", param(q->params, 0));
-        json_object_set(obj, "value",
-                        json_array_size(q->params) > 1 ? json_array_get(q->params, 1)
-                                                       : json_null());
-        if (param(q->params, 2))
-            json_object_set(obj, "type", param(q->params, 2));
-        wire_error_init(&err, "write");
-        int rc = w->items ? wire_to_write_item(obj, &w->items[0], &err) : -1;
-        json_decref(obj);
-        if (rc != 0) {
-            w->n = 0;
-            reply_wire_error(q->req, &err);
-            wctx_free(w);
-            return;
-        }
-    }
-    /* Items without a type: read the node's current Value to learn it. */
-    ua_ReadRequest rr;
-    ua_init(&rr, UA_TYPE_READREQUEST);
-    size_t unknown = 0;
-    for (size_t i = 0; i < w->n; i++)
-        unknown += w->items[i].type == 0;
-    if (unknown && s->settings.has_auto_detect_write_type && !s->settings.auto_detect_write_type) {
-        reply_error(q->req, "WriteTypeDetectionException",
-                    "write: no type given and autoDetectWriteType is off");
-        wctx_free(w);
-        return;
-    }
-    if (!unknown) {
-        unsigned *types = calloc(w->n ? w->n : 1, sizeof(unsigned));
-        int32_t *ranks = calloc(w->n ? w->n : 1, sizeof(int32_t));
-        for (size_t i = 0; types && ranks && i < w->n; i++) {
-            types[i] = w->items[i].type;
-            ranks[i] = WIRE_RANK_ANY;
-        }
-        send_write(w, c, types, ranks);
-        free(types);
-        free(ranks);
-        return;
-    }
-    rr.nodesToRead = ua_array_new(unknown, UA_TYPE_READVALUEID);
-    rr.nodesToReadSize = unknown;
-    for (size_t i = 0, k = 0; rr.nodesToRead && i < w->n; i++) {
-        if (w->items[i].type)
-            continue;
-        ua_copy(&w->items[i].node_id, &rr.nodesToRead[k].nodeId, UA_BUILTIN(UA_KIND_NODEID));
-        rr.nodesToRead[k].attributeId = UA_ATTRIBUTEID_VALUE;
-        k++;
-    }
-    ua_status st =
-        rr.nodesToRead ? ua_client_read(c, &rr, on_detected, w) : UA_STATUS_BADOUTOFMEMORY;
-    ua_clear(&rr, UA_TYPE_READREQUEST);
-    if (st != UA_STATUS_GOOD) {
-        char what[96];
-        snprintf(what, sizeof(what), "%s failed", q->method);
-        reply_status(q->req, st, what);
-        wctx_free(w);
-    }
-}
-
 /* ---- reconnect / trust store ------------------------------------------------- */
 
 static void on_reconnected(ua_client *c, ua_status st, void *ud)
@@ -925,7 +715,7 @@ json_t *invoke_method_names(void)
 static bool run_common(qctx *q, dsession *s);
 static void reply_unsupported(qctx *q, const char *how);
 
-void invoke_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+static void invoke_in(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
 {
     qctx *q = qctx_new(d, s, req, method, params);
     if (!q) {
@@ -971,6 +761,7 @@ static bool local_getter(qctx *q, dsession *s)
                                                    : json_null();
     else if (strcmp(m, "flushCache") == 0) {
         dcache_flush(q->d->cache);
+        dwrite_forget_all(q->d);
         v = json_null();
     } else if (strcmp(m, "invalidateCache") == 0) {
         wire_error err;
@@ -982,6 +773,7 @@ static bool local_getter(qctx *q, dsession *s)
         }
         json_t *canon = wire_from_nodeid(&id);
         dcache_invalidate_node(q->d->cache, canon);
+        dwrite_forget_node(q->d, &id);
         json_decref(canon);
         ua_clear(&id, UA_BUILTIN(UA_KIND_NODEID));
         v = json_null();
@@ -1076,9 +868,10 @@ static bool run_common(qctx *q, dsession *s)
         q_call(q, c);
     else if (strcmp(m, "getEndpoints") == 0)
         q_get_endpoints(q, c);
-    else if (strcmp(m, "write") == 0 || strcmp(m, "writeMulti") == 0)
-        q_write(q, c, s);
-    else if (strcmp(m, "discoverDataTypes") == 0) {
+    else if (strcmp(m, "write") == 0 || strcmp(m, "writeMulti") == 0) {
+        query_write(q->d, s, q->req, m, q->params, q->tagged);
+        qctx_free(q);
+    } else if (strcmp(m, "discoverDataTypes") == 0) {
         query_discover_data_types(q->d, s, q->req, q->params, q->tagged);
         qctx_free(q);
     }
@@ -1098,7 +891,7 @@ static void reply_unsupported(qctx *q, const char *how)
     qctx_free(q);
 }
 
-void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+static void query_in(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
 {
     qctx *q = qctx_new(d, s, req, method, params);
     if (!q) {
@@ -1127,4 +920,22 @@ void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_
     } else {
         reply_unsupported(q, "query method");
     }
+}
+
+/* Every NodeId the methods decode from their params resolves "nsu" through
+ * the session's NamespaceArray (daemon_ns.c). */
+void query_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+{
+    wire_namespaces t;
+    const wire_namespaces *prev = dns_use(s, &t);
+    query_in(d, s, req, method, params);
+    wire_namespaces_use(prev);
+}
+
+void invoke_run(osmd *d, dsession *s, ipc_request *req, const char *method, json_t *params)
+{
+    wire_namespaces t;
+    const wire_namespaces *prev = dns_use(s, &t);
+    invoke_in(d, s, req, method, params);
+    wire_namespaces_use(prev);
 }

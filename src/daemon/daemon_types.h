@@ -61,14 +61,6 @@ void dtypes_resolve_variants(const struct dsession *s, ua_Variant *vs, size_t n)
 /** The same for the values and event fields of a publish message. */
 void dtypes_resolve_notifications(const struct dsession *s, ua_NotificationMessage *m);
 
-/** Auto-detected writes of structures: when the node's current value
- *  (borrowed) holds ExtensionObjects of one of s's types and *value is a
- *  plain object of fields (or an array of them) without "typeId", replaces
- *  *value (an owned reference) by the ExtensionObject form
- *  {"typeId": <encoding id>, "value": fields} so that it is encoded with
- *  that type. Otherwise leaves *value alone. */
-void dtypes_fill_write_value(const struct dsession *s, const ua_Variant *current, json_t **value);
-
 /** call with arguments that are not all Variant objects {"type", ...}:
  *  reads the method's InputArguments (once per session and method) and
  *  converts each plain JSON argument to its DataType and ValueRank, as

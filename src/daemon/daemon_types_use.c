@@ -10,6 +10,7 @@
 
 #include "daemon_int.h"
 #include "daemon_types.h"
+#include "ua_datatype.h"
 #include "ua_nodeids.h"
 #include "ua_statuscodes.h"
 
@@ -93,43 +94,6 @@ void dtypes_resolve_notifications(const dsession *s, ua_NotificationMessage *m)
     }
 }
 
-static json_t *wrap(const ua_NodeId *enc, json_t *fields)
-{
-    if (!json_is_object(fields) || json_object_get(fields, "typeId"))
-        return json_incref(fields);
-    json_t *o = json_object();
-    json_object_set_new(o, "typeId", wire_from_nodeid(enc));
-    json_object_set_new(o, "encoding", json_integer(1));
-    json_object_set_new(o, "body", json_null());
-    json_object_set(o, "value", fields);
-    return o;
-}
-
-void dtypes_fill_write_value(const dsession *s, const ua_Variant *current, json_t **value)
-{
-    const ua_dyntypes *reg = reg_of(s);
-    if (!reg || !current->type || current->type->kind != UA_KIND_EXTENSIONOBJECT ||
-        !current->data || (current->is_array && current->array_length == 0))
-        return;
-    const ua_ExtensionObject *eo = current->data; /* the first element of an array */
-    const ua_type *t = eo->encoding == UA_EXTOBJ_DECODED && eo->type
-                           ? ua_dyntypes_find(reg, &eo->type->binary_encoding_id)
-                           : ua_dyntypes_find(reg, &eo->type_id);
-    if (!t || ua_nodeid_is_null(&t->binary_encoding_id))
-        return;
-    json_t *v = *value, *out;
-    if (json_is_array(v)) {
-        out = json_array();
-        size_t i;
-        json_t *el;
-        json_array_foreach(v, i, el) json_array_append_new(out, wrap(&t->binary_encoding_id, el));
-    } else {
-        out = wrap(&t->binary_encoding_id, v);
-    }
-    json_decref(v);
-    *value = out;
-}
-
 /* ---- calls with plain JSON arguments ------------------------------------------ */
 
 typedef struct cctx {
@@ -194,35 +158,6 @@ static const dsig *store_sig(dsession *s, const ua_NodeId *method, ua_Argument *
     return g;
 }
 
-/* Built-in type id for a namespace-0 DataType, 0 when unknown. Subtypes of
- * built-ins that the generated table does not describe are listed. */
-static unsigned builtin_of(const ua_NodeId *dt)
-{
-    static const struct {
-        uint32_t id;
-        uint8_t builtin;
-    } alias[] = {
-        {26, 24},    {27, 24},    {28, 24},    {29, 6},     {30, 15},    {288, 7},
-        {289, 7},    {290, 11},   {291, 12},   {292, 12},   {293, 13},   {294, 13},
-        {295, 12},   {311, 15},   {2000, 15},  {2001, 15},  {2002, 15},  {2003, 15},
-        {12878, 12}, {12879, 12}, {12880, 12}, {12881, 12}, {12882, 12}, {20998, 7},
-    };
-    if (dt->ns != 0 || dt->id_type != UA_NODEID_NUMERIC)
-        return 0;
-    uint32_t id = dt->id.numeric;
-    if (id >= 1 && id <= 25)
-        return id;
-    for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
-        if (alias[i].id == id)
-            return alias[i].builtin;
-    const ua_type *g = ua_find_type_by_type_id(id);
-    if (!g)
-        return 0;
-    if (g->kind == UA_KIND_ENUM)
-        return UA_KIND_INT32;
-    return g->kind <= UA_KIND_DIAGNOSTICINFO ? g->kind : UA_KIND_EXTENSIONOBJECT;
-}
-
 static json_t *wrap_fields(const ua_NodeId *enc, const json_t *v)
 {
     if (!json_is_object(v) || json_object_get(v, "typeId"))
@@ -252,7 +187,7 @@ static int coerce_arg(const dsession *s, const ua_Argument *a, const json_t *v, 
         json_decref(w);
         return rc;
     }
-    unsigned builtin = builtin_of(&a->dataType);
+    unsigned builtin = ua_datatype_builtin(&a->dataType);
     if (!builtin) {
         err->type = WIRE_TYPE_ERROR;
         snprintf(err->message, sizeof(err->message),
@@ -311,8 +246,10 @@ static void send_call(cctx *x, dsession *s, const dsig *sig)
         char name[40];
         snprintf(name, sizeof(name), "inputArguments[%zu]", i);
         wire_error err;
+        wire_namespaces t;
         wire_error_init(&err, name);
         dtypes_bind(s, &err);
+        dns_bind(s, &t, &err); /* may run after a signature read: no ambient table */
         const json_t *v = json_array_get(x->args, i);
         int rc;
         if (is_variant_object(v)) {

@@ -35,6 +35,14 @@
 
 #define WIRE_ERROR_MESSAGE_MAX 256
 
+/* A namespace table for NodeIds given by namespace URI ("nsu", our
+ * extension of the wire format): uris[i] is the URI of namespace index i,
+ * as in a server's NamespaceArray (Part 5 (1.05) 6.3.1, ns=0;i=2255). */
+typedef struct wire_namespaces {
+    const ua_String *uris; /* borrowed */
+    size_t n;
+} wire_namespaces;
+
 typedef struct wire_error {
     /* In: the parameter being decoded ("nodeId", "params[1]"), borrowed;
      * NULL for none. Messages start with it; nested fields and array
@@ -50,10 +58,32 @@ typedef struct wire_error {
      * id is id, or NULL. wire_error_init sets both to NULL. */
     const ua_type *(*lookup)(void *ctx, const ua_NodeId *id);
     void *lookup_ctx;
+    /* In, optional: resolves namespace URIs of NodeIds ({"nsu": ...} and
+     * "nsu=<uri>;..." text) to indexes; NULL = such NodeIds are an
+     * InvalidNodeIdException. wire_error_init takes the calling thread's
+     * current table (wire_namespaces_use). Borrowed. */
+    const wire_namespaces *namespaces;
 } wire_error;
 
-/** Sets param (borrowed), empties the outputs and clears the lookup. */
+/** Sets param (borrowed), empties the outputs, clears the lookup and sets
+ *  namespaces to the calling thread's current table. */
 void wire_error_init(wire_error *err, const char *param);
+
+/** Makes t (borrowed; NULL = none) the namespace table that wire_error_init
+ *  gives to the decoders of the calling thread, and returns the previous
+ *  one, which the caller restores when done. The daemon sets the session's
+ *  NamespaceArray around the decoding of one request, so that "nsu" NodeIds
+ *  are resolved wherever a NodeId is decoded. */
+const wire_namespaces *wire_namespaces_use(const wire_namespaces *t);
+
+/** Parses NodeId text: "ns=<n>;<i|s|g|b>=<id>", "<i|s|g|b>=<id>" or
+ *  "nsu=<uri>;<i|s|g|b>=<id>" (';' and '%' in the URI %-escaped), the URI
+ *  resolved through err->namespaces. *out is uninitialised; owned by the
+ *  caller on success. Returns 0; -1 when the text is not a NodeId (err not
+ *  set: callers word that error themselves); -2 with err set when the URI
+ *  is unknown or cannot be resolved (InvalidNodeIdException) or out of
+ *  memory. */
+int wire_nodeid_parse(const char *s, size_t len, ua_NodeId *out, wire_error *err);
 
 /* ---- UInt64 above INT64_MAX ------------------------------------------
  * jansson integers are int64_t, so a UInt64 above 2^63-1 cannot be a JSON
@@ -173,6 +203,9 @@ json_t *wire_from_status_codes(const ua_StatusCode *codes, size_t n);
 
 /** A JSON object {"ns","id","type"}: missing type -> "numeric", missing ns
  *  -> 0, missing id -> 0. A string ("ns=1;s=X") is a TypeError, as in PHP.
+ *  Our extension: {"nsu": "<namespace URI>", "id", "type"} instead of "ns",
+ *  resolved through err->namespaces (both "ns" and "nsu", an unknown URI or
+ *  no table are InvalidNodeIdException).
  *  Wrong JSON kinds are TypeError; an unknown type name, ns outside
  *  0..65535, a numeric id outside 0..4294967295, a bad guid or opaque hex
  *  are InvalidNodeIdException. */
@@ -245,7 +278,9 @@ int wire_to_uint32(const json_t *j, uint32_t *out, wire_error *err);
  *  - ByteString: a string is taken as its UTF-8 bytes; {"base64": "..."}
  *    marks base64; null is the null ByteString.
  *  - NodeId/ExpandedNodeId: the object form or the text form "ns=1;s=X"
- *    (a bad text form is InvalidNodeIdException).
+ *    or "nsu=<uri>;s=X" (a bad text form is InvalidNodeIdException; URIs
+ *    are resolved to indexes as by wire_nodeid_parse, except those of an
+ *    ExpandedNodeId with a server index, which stay URIs).
  *  - StatusCode: integer 0..4294967295.
  *  - QualifiedName: object, or "name" / "<ns>:name".
  *  - LocalizedText: object, or a string (the text, locale null).
@@ -373,7 +408,8 @@ json_t *wire_tagged_republish_result(const ua_RepublishResponse *r);
 json_t *wire_tagged_type_ids(void);
 /** Converts tagged arguments (borrowed) into the query-path JSON the
  *  parameter decoders take (NodeId "v" text -> NodeId object, Variant ->
- *  {"type","value","dimensions"}, enums -> their value, ...). Returns owned,
+ *  {"type","value","dimensions"}, enums -> their value, ...; an "nsu=" text
+ *  becomes {"nsu","id","type"}, resolved when decoded). Returns owned,
  *  or NULL with err set: EncodingException for an unknown or malformed
  *  "__t", InvalidNodeIdException for a bad NodeId text. depth: pass 0. */
 json_t *wire_tagged_to_query(const json_t *j, wire_error *err, int depth);

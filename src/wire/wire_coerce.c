@@ -200,10 +200,21 @@ static int coerce_nodeid(const json_t *j, unsigned kind, void *dst, wire_error *
         return fail_type(err, j, kind);
     const char *s = json_string_value(j);
     size_t n = json_string_length(j);
-    ua_status st =
-        kind == UA_KIND_NODEID ? ua_nodeid_parse(dst, s, n) : ua_expnodeid_parse(dst, s, n);
-    if (st == UA_STATUS_GOOD)
+    int rc;
+    if (kind == UA_KIND_NODEID) {
+        rc = wire_nodeid_parse(s, n, dst, err);
+    } else if (n >= 4 && memcmp(s, "svr=", 4) == 0) {
+        /* Another server's namespace URI means nothing to our session. */
+        rc = ua_expnodeid_parse(dst, s, n) == UA_STATUS_GOOD ? 0 : -1;
+    } else {
+        ua_ExpandedNodeId *x = dst;
+        memset(x, 0, sizeof(*x));
+        rc = wire_nodeid_parse(s, n, &x->node_id, err);
+    }
+    if (rc == 0)
         return 0;
+    if (rc == -2)
+        return -1;
     char got[80];
     return wire_fail(err, WIRE_INVALID_NODEID, "invalid NodeId text, got %s",
                      wire_describe(j, got, sizeof(got)));

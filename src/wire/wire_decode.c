@@ -73,8 +73,65 @@ static int opaque_from_hex(const json_t *id, ua_ByteString *out, wire_error *err
     return 0;
 }
 
+/* Namespace URI -> index through err->namespaces (our "nsu" extension). */
+static int resolve_uri(const char *uri, size_t len, uint16_t *ns, wire_error *err)
+{
+    const wire_namespaces *t = err->namespaces;
+    int cut = len > 120 ? 120 : (int)len;
+    if (!t || !t->uris)
+        return wire_fail(err, WIRE_INVALID_NODEID,
+                         "namespace URI \"%.*s\" cannot be resolved: the session has not read "
+                         "the server's NamespaceArray",
+                         cut, uri);
+    for (size_t i = 0; i < t->n && i <= UINT16_MAX; i++) {
+        const ua_String *u = &t->uris[i];
+        if (u->data && (size_t)u->length == len && memcmp(u->data, uri, len) == 0) {
+            *ns = (uint16_t)i;
+            return 0;
+        }
+    }
+    return wire_fail(err, WIRE_INVALID_NODEID,
+                     "unknown namespace URI \"%.*s\" (the server's NamespaceArray has %zu "
+                     "entries)",
+                     cut, uri, t->n);
+}
+
+int wire_nodeid_parse(const char *s, size_t len, ua_NodeId *out, wire_error *err)
+{
+    if (len < 4 || memcmp(s, "nsu=", 4) != 0)
+        return ua_nodeid_parse(out, s, len) == UA_STATUS_GOOD ? 0 : -1;
+    ua_ExpandedNodeId x;
+    ua_status st = ua_expnodeid_parse(&x, s, len);
+    memset(out, 0, sizeof(*out));
+    if (st == UA_STATUS_BADOUTOFMEMORY) {
+        wire_fail_oom(err);
+        return -2;
+    }
+    if (st != UA_STATUS_GOOD)
+        return -1;
+    uint16_t ns = 0;
+    int rc = resolve_uri((const char *)x.namespace_uri.data,
+                         x.namespace_uri.length > 0 ? (size_t)x.namespace_uri.length : 0, &ns, err);
+    if (rc == 0) {
+        *out = x.node_id; /* moved */
+        out->ns = ns;
+        memset(&x.node_id, 0, sizeof(x.node_id));
+    }
+    ua_clear(&x, UA_BUILTIN(UA_KIND_EXPANDEDNODEID));
+    return rc == 0 ? 0 : -2;
+}
+
 static int nodeid_ns(const json_t *j, uint16_t *ns, wire_error *err)
 {
+    const json_t *u = member(j, "nsu");
+    if (u) {
+        if (member(j, "ns"))
+            return wire_fail(err, WIRE_INVALID_NODEID,
+                             "a NodeId takes either \"ns\" or \"nsu\", not both");
+        if (!json_is_string(u))
+            return wire_fail_expected(err, u, "a namespace URI string in \"nsu\"");
+        return resolve_uri(json_string_value(u), json_string_length(u), ns, err);
+    }
     const json_t *v = member(j, "ns");
     int64_t n = 0;
     if (v && !int_like(v, &n))

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ua_statuscodes.h"
 #include "ua_text.h"
 #include "util/base64.h"
-#include "wire.h"
+#include "wire_int.h"
 
 static json_t *tag(const char *type)
 {
@@ -344,6 +345,29 @@ static json_t *encoding_error(wire_error *err, const char *what)
     return NULL;
 }
 
+/* "nsu=<uri>;s=X" -> {"nsu": "<uri>", "id": "X", "type": "string"}: the
+ * URI is resolved where the NodeId is decoded, with the session's table. */
+static json_t *nsu_nodeid(const json_t *v, wire_error *err)
+{
+    ua_ExpandedNodeId x;
+    json_t *q = NULL;
+    if (ua_expnodeid_parse(&x, json_string_value(v), json_string_length(v)) == UA_STATUS_GOOD) {
+        size_t n = x.namespace_uri.length > 0 ? (size_t)x.namespace_uri.length : 0;
+        /* json_stringn refuses invalid UTF-8. */
+        q = wire_put(wire_from_nodeid(&x.node_id), "nsu",
+                     json_stringn(n ? (const char *)x.namespace_uri.data : "", n));
+        if (q)
+            json_object_del(q, "ns");
+        ua_clear(&x, UA_BUILTIN(UA_KIND_EXPANDEDNODEID));
+    }
+    if (!q) {
+        err->type = "InvalidNodeIdException";
+        snprintf(err->message, sizeof(err->message), "Invalid NodeId format: %.200s",
+                 json_string_value(v));
+    }
+    return q;
+}
+
 json_t *wire_tagged_to_query(const json_t *j, wire_error *err, int depth)
 {
     if (depth > 32)
@@ -393,6 +417,8 @@ json_t *wire_tagged_to_query(const json_t *j, wire_error *err, int depth)
                      "NodeId wire payload: missing or non-string \"v\" field.");
             return NULL;
         }
+        if (json_string_length(v) >= 4 && strncmp(json_string_value(v), "nsu=", 4) == 0)
+            return nsu_nodeid(v, err);
         if (ua_nodeid_parse(&n, json_string_value(v), json_string_length(v)) != 0) {
             err->type = "InvalidNodeIdException";
             snprintf(err->message, sizeof(err->message), "Invalid NodeId format: %.200s",

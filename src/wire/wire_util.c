@@ -19,6 +19,17 @@ static size_t utf8_seq(const uint8_t *s, size_t n);
 
 /* ---- errors ------------------------------------------------------------ */
 
+/* Per thread, so that a client library thread never sees the table of
+ * the daemon's loop (or of another client thread). */
+static _Thread_local const wire_namespaces *current_namespaces;
+
+const wire_namespaces *wire_namespaces_use(const wire_namespaces *t)
+{
+    const wire_namespaces *old = current_namespaces;
+    current_namespaces = t;
+    return old;
+}
+
 void wire_error_init(wire_error *err, const char *param)
 {
     err->param = param;
@@ -26,6 +37,7 @@ void wire_error_init(wire_error *err, const char *param)
     err->message[0] = 0;
     err->lookup = NULL;
     err->lookup_ctx = NULL;
+    err->namespaces = current_namespaces;
 }
 
 int wire_fail(wire_error *err, const char *type, const char *fmt, ...)

@@ -1241,6 +1241,10 @@ static void read_big(uint32_t batch_size)
     assert_int_equal(lim->max_nodes_per_method_call, 50);
     assert_int_equal(lim->max_nodes_per_translate, 100);
     assert_int_equal(lim->max_nodes_per_register, 100);
+    size_t nns = 0;
+    const ua_String *ns = ua_client_namespaces(t.c, &nns);
+    assert_true(ns && nns >= 3); /* read with the limits */
+    assert_true(ua_string_equal_cstr(&ns[1], "urn:opcua-sm:test"));
 
     enum { N = 1500 };
     static char names[N][16];

@@ -38,6 +38,7 @@ void ua_client_config_default(ua_client_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->timeout_ms = 5000;
     cfg->read_server_limits = true;
+    cfg->read_namespaces = true;
     cfg->session_timeout_ms = 120000;
     cfg->auto_reconnect = true;
     cfg->reconnect_min_ms = 500;
@@ -118,6 +119,18 @@ void ua_client_set_session_cb(ua_client *c, ua_client_session_cb cb, void *ud)
 {
     c->session_cb = cb;
     c->session_ud = ud;
+}
+
+void ua_client_set_namespaces_cb(ua_client *c, ua_client_namespaces_cb cb, void *ud)
+{
+    c->namespaces_cb = cb;
+    c->namespaces_ud = ud;
+}
+
+const ua_String *ua_client_namespaces(const ua_client *c, size_t *n)
+{
+    *n = c->namespaces ? c->namespaces_size : 0;
+    return c->namespaces;
 }
 
 ua_client_state ua_client_get_state(const ua_client *c)
@@ -532,51 +545,102 @@ static const uint32_t limit_nodes[] = {
 };
 #define LIMIT_COUNT (sizeof(limit_nodes) / sizeof(limit_nodes[0]))
 
+static bool same_namespaces(const ua_String *a, size_t an, const ua_String *b, size_t bn)
+{
+    if (an != bn)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (!ua_string_equal(&a[i], &b[i]))
+            return false;
+    return true;
+}
+
+/* Keeps the NamespaceArray just read; tells the observer when a reconnect
+ * found it changed. False when the observer deleted the client. */
+static bool take_namespaces(ua_client *c, const ua_DataValue *dv)
+{
+    ua_String *arr = NULL;
+    if (!dv->has_value || (dv->has_status && UA_STATUS_IS_BAD(dv->status)) || !dv->value.type ||
+        dv->value.type->kind != UA_KIND_STRING || !dv->value.is_array ||
+        ua_array_copy(dv->value.data, dv->value.array_length, (void **)&arr,
+                      UA_BUILTIN(UA_KIND_STRING)) != UA_STATUS_GOOD) {
+        log_debug("server %s: NamespaceArray not readable", c->url);
+        return true; /* keep what we had */
+    }
+    ua_String *old = c->namespaces;
+    size_t old_n = c->namespaces_size;
+    c->namespaces = arr;
+    c->namespaces_size = dv->value.array_length;
+    bool changed = old && !same_namespaces(old, old_n, arr, c->namespaces_size);
+    if (changed && c->namespaces_cb)
+        c->namespaces_cb(c, old, old_n, c->namespaces_ud);
+    ua_array_delete(old, old_n, UA_BUILTIN(UA_KIND_STRING));
+    return !c->deleted;
+}
+
+/* ud: non-NULL when the OperationLimits were asked for (they come first);
+ * the NamespaceArray, when asked for, is the last result. */
 static void on_limits(ua_client *c, ua_status st, void *resp, void *ud)
 {
-    (void)ud;
     const ua_ReadResponse *r = resp;
-    if (st == UA_STATUS_GOOD && r && r->resultsSize == LIMIT_COUNT) {
-        uint32_t *dst[LIMIT_COUNT] = {
-            &c->limits.max_nodes_per_read,      &c->limits.max_nodes_per_write,
-            &c->limits.max_nodes_per_browse,    &c->limits.max_nodes_per_method_call,
-            &c->limits.max_nodes_per_translate, &c->limits.max_nodes_per_register,
-            &c->limits.max_monitored_items_per_call,
-        };
-        for (size_t i = 0; i < LIMIT_COUNT; i++)
-            *dst[i] = u32_value(&r->results[i]);
-        c->limits.known = true;
-        log_debug("server %s limits: read %u, write %u, browse %u", c->url,
-                  (unsigned)c->limits.max_nodes_per_read, (unsigned)c->limits.max_nodes_per_write,
-                  (unsigned)c->limits.max_nodes_per_browse);
+    size_t first_ns = ud ? LIMIT_COUNT : 0;
+    size_t want = first_ns + (c->cfg.read_namespaces ? 1 : 0);
+    if (st == UA_STATUS_GOOD && r && r->resultsSize == want) {
+        if (ud) {
+            uint32_t *dst[LIMIT_COUNT] = {
+                &c->limits.max_nodes_per_read,           &c->limits.max_nodes_per_write,
+                &c->limits.max_nodes_per_browse,         &c->limits.max_nodes_per_method_call,
+                &c->limits.max_nodes_per_translate,      &c->limits.max_nodes_per_register,
+                &c->limits.max_monitored_items_per_call,
+            };
+            for (size_t i = 0; i < LIMIT_COUNT; i++)
+                *dst[i] = u32_value(&r->results[i]);
+            c->limits.known = true;
+            log_debug("server %s limits: read %u, write %u, browse %u", c->url,
+                      (unsigned)c->limits.max_nodes_per_read,
+                      (unsigned)c->limits.max_nodes_per_write,
+                      (unsigned)c->limits.max_nodes_per_browse);
+        }
+        if (c->cfg.read_namespaces && !take_namespaces(c, &r->results[first_ns]))
+            return;
     } else if (is_connection_error(st)) {
         return; /* the channel callback handles it */
     } else {
         /* Servers without the nodes still work: no limits then. */
-        log_debug("server %s: OperationLimits not readable (%s)", c->url, ua_status_name(st));
+        log_debug("server %s: OperationLimits / NamespaceArray not readable (%s)", c->url,
+                  ua_status_name(st));
     }
     connected(c);
 }
 
+/* After every activation: the OperationLimits once per connect, the
+ * NamespaceArray each time (a restarted server may order it differently). */
 static void read_limits(ua_client *c)
 {
-    if (!c->cfg.read_server_limits || c->limits.known) {
+    bool limits = c->cfg.read_server_limits && !c->limits.known;
+    if (!limits && !c->cfg.read_namespaces) {
         connected(c);
         return;
     }
-    ua_ReadValueId ids[LIMIT_COUNT];
+    ua_ReadValueId ids[LIMIT_COUNT + 1];
+    size_t n = 0;
+    for (size_t i = 0; limits && i < LIMIT_COUNT; i++) {
+        ua_init(&ids[n], UA_TYPE_READVALUEID);
+        ids[n].nodeId = ua_nodeid_numeric(0, limit_nodes[i]);
+        ids[n++].attributeId = UA_ATTRIBUTEID_VALUE;
+    }
+    if (c->cfg.read_namespaces) {
+        ua_init(&ids[n], UA_TYPE_READVALUEID);
+        ids[n].nodeId = ua_nodeid_numeric(0, UA_NS0_SERVER_NAMESPACEARRAY);
+        ids[n++].attributeId = UA_ATTRIBUTEID_VALUE;
+    }
     ua_ReadRequest req;
     ua_init(&req, UA_TYPE_READREQUEST);
-    for (size_t i = 0; i < LIMIT_COUNT; i++) {
-        ua_init(&ids[i], UA_TYPE_READVALUEID);
-        ids[i].nodeId = ua_nodeid_numeric(0, limit_nodes[i]);
-        ids[i].attributeId = UA_ATTRIBUTEID_VALUE;
-    }
     req.nodesToRead = ids;
-    req.nodesToReadSize = LIMIT_COUNT;
+    req.nodesToReadSize = n;
     req.timestampsToReturn = UA_TIMESTAMPSTORETURN_NEITHER;
     ua_status st = ua_client_submit_internal(c, &req, UA_TYPE_READREQUEST, UA_TYPE_READRESPONSE,
-                                             on_limits, NULL);
+                                             on_limits, limits ? (void *)limit_nodes : NULL);
     if (st != UA_STATUS_GOOD)
         connect_failed(c, st);
 }
@@ -1257,6 +1321,8 @@ static void on_client_handle_closed(uv_handle_t *h)
     ua_clear(&c->token_policy, UA_TYPE_USERTOKENPOLICY);
     ua_clear(&c->server_certificate, UA_BUILTIN(UA_KIND_BYTESTRING));
     ua_clear(&c->endpoint_cert, UA_BUILTIN(UA_KIND_BYTESTRING));
+    ua_array_delete(c->namespaces, c->namespaces_size, UA_BUILTIN(UA_KIND_STRING));
+    c->namespaces = NULL;
     ua_clear(&c->cfg.client_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
     ua_clear(&c->cfg.user_cert_der, UA_BUILTIN(UA_KIND_BYTESTRING));
     EVP_PKEY_free(c->cfg.client_key);

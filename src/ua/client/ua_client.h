@@ -67,6 +67,8 @@ typedef struct ua_client_config {
     uint32_t auto_retry;          /* retries of idempotent requests after a connection loss */
     uint32_t batch_size;          /* max operations per request; 0 = the server's limits */
     bool read_server_limits;      /* read OperationLimits after connect (default true) */
+    bool read_namespaces;         /* read the NamespaceArray after every connect and
+                                     reconnect (default true) */
     double session_timeout_ms;    /* requested session timeout (default 120000) */
     uint32_t keepalive_ms;        /* 0 = a third of the revised session timeout */
     bool auto_reconnect;          /* reconnect after a failure (default true) */
@@ -122,6 +124,11 @@ typedef void (*ua_client_state_cb)(ua_client *c, ua_client_state state, ua_statu
  * re-activated, true when a new session had to be created (subscriptions
  * then need transferring). */
 typedef void (*ua_client_session_cb)(ua_client *c, bool recreated, void *ud);
+/* After a reconnect read a NamespaceArray that differs from the one read
+ * before (a server restarted with another namespace order): old / old_n
+ * is the previous array (borrowed, valid during the call), the new one is
+ * ua_client_namespaces. Runs before queued requests are sent again. */
+typedef void (*ua_client_namespaces_cb)(ua_client *c, const ua_String *old, size_t old_n, void *ud);
 
 /** Returns a new client, or NULL when out of memory. */
 ua_client *ua_client_new(uv_loop_t *loop, const ua_client_config *cfg);
@@ -129,6 +136,7 @@ ua_client *ua_client_new(uv_loop_t *loop, const ua_client_config *cfg);
 /** Observers; either may be NULL. */
 void ua_client_set_state_cb(ua_client *c, ua_client_state_cb cb, void *ud);
 void ua_client_set_session_cb(ua_client *c, ua_client_session_cb cb, void *ud);
+void ua_client_set_namespaces_cb(ua_client *c, ua_client_namespaces_cb cb, void *ud);
 
 /** Connects to url: channel, CreateSession, ActivateSession, limits. cb
  *  fires once with Good or the reason. Returns Good (cb follows) or an
@@ -163,6 +171,9 @@ void ua_client_delete(ua_client *c);
 ua_client_state ua_client_get_state(const ua_client *c);
 const char *ua_client_state_name(ua_client_state s);
 const ua_operation_limits *ua_client_limits(const ua_client *c);
+/** The server's NamespaceArray as last read (borrowed; valid until the
+ *  next reconnect completes), or NULL with *n = 0 before it was read. */
+const ua_String *ua_client_namespaces(const ua_client *c, size_t *n);
 /** The revised session timeout in ms (0 before the first session). */
 double ua_client_session_timeout(const ua_client *c);
 /** Number of reconnects that succeeded so far (tests, logs). */

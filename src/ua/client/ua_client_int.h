@@ -49,6 +49,8 @@ struct ua_client {
     bool discovery;
     double revised_session_timeout;
     ua_operation_limits limits;
+    ua_String *namespaces; /* NamespaceArray as last read, NULL = not read */
+    size_t namespaces_size;
     bool session_active;
     ua_UserTokenPolicy token_policy; /* the login used, for re-activation */
 
@@ -75,6 +77,8 @@ struct ua_client {
     void *state_ud;
     ua_client_session_cb session_cb;
     void *session_ud;
+    ua_client_namespaces_cb namespaces_cb;
+    void *namespaces_ud;
 };
 
 /* Sends a request during connect/reconnect, before the state is

@@ -57,6 +57,32 @@ static void test_nodeid_string_guid_opaque(void **state)
     assert_nodeid("b=AAE", "{\"ns\":0,\"id\":\"0001\",\"type\":\"opaque\"}");
 }
 
+static void test_nodeid_namespace_uri(void **state)
+{
+    (void)state;
+    assert_nodeid("nsu=urn:opcua-sm:test;s=Scalar.Int32",
+                  "{\"id\":\"Scalar.Int32\",\"type\":\"string\",\"nsu\":\"urn:opcua-sm:test\"}");
+    assert_nodeid("nsu=http://opcfoundation.org/UA/;i=85",
+                  "{\"id\":85,\"type\":\"numeric\",\"nsu\":\"http://opcfoundation.org/UA/\"}");
+    assert_nodeid("nsu=urn:a%3Bb%25;b=AAE",
+                  "{\"id\":\"0001\",\"type\":\"opaque\",\"nsu\":\"urn:a;b%\"}");
+    /* and back */
+    char *t = NULL;
+    assert_int_equal(
+        osm_nodeid_to_text("{\"nsu\":\"urn:a;b%\",\"id\":\"0001\",\"type\":\"opaque\"}", &t, NULL),
+        OSM_OK);
+    assert_string_equal(t, "nsu=urn:a%3Bb%25;b=AAE=");
+    free(t);
+    assert_int_equal(osm_nodeid_to_text("{\"nsu\":\"urn:x\",\"id\":5}", &t, NULL), OSM_OK);
+    assert_string_equal(t, "nsu=urn:x;i=5");
+    free(t);
+    assert_int_equal(osm_nodeid_to_text("{\"ns\":1,\"nsu\":\"urn:x\",\"id\":5}", &t, NULL),
+                     OSM_EINVAL);
+    assert_null(t);
+    assert_int_equal(osm_nodeid_to_text("{\"nsu\":7,\"id\":5}", &t, NULL), OSM_EINVAL);
+    assert_null(t);
+}
+
 static void test_nodeid_rejects(void **state)
 {
     (void)state;
@@ -76,7 +102,13 @@ static void test_nodeid_rejects(void **state)
     assert_bad_nodeid("g=72962b91xfa75-4ae6-8d28-b404dc7daf63");
     assert_bad_nodeid("b=!!");
     assert_bad_nodeid("b=");
-    assert_bad_nodeid("nsu=urn:x;s=a");
+    assert_bad_nodeid("nsu=urn:x");
+    assert_bad_nodeid("nsu=;s=a");
+    assert_bad_nodeid("nsu=urn:x;ns=1;s=a");
+    assert_bad_nodeid("nsu=urn:x;nsu=urn:y;s=a");
+    assert_bad_nodeid("nsu=urn:%zz;s=a");
+    assert_bad_nodeid("nsu=urn:x;s=");
+    assert_bad_nodeid("nsu=urn:x;i=-1");
     assert_bad_nodeid(NULL);
 }
 
@@ -293,11 +325,17 @@ static void test_reconnect(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nodeid_numeric), cmocka_unit_test(test_nodeid_string_guid_opaque),
-        cmocka_unit_test(test_nodeid_rejects), cmocka_unit_test(test_nodeid_to_text),
-        cmocka_unit_test(test_reply_success),  cmocka_unit_test(test_reply_errors),
-        cmocka_unit_test(test_strerror),       cmocka_unit_test(test_not_running),
-        cmocka_unit_test(test_timeout),        cmocka_unit_test(test_reconnect),
+        cmocka_unit_test(test_nodeid_numeric),
+        cmocka_unit_test(test_nodeid_string_guid_opaque),
+        cmocka_unit_test(test_nodeid_namespace_uri),
+        cmocka_unit_test(test_nodeid_rejects),
+        cmocka_unit_test(test_nodeid_to_text),
+        cmocka_unit_test(test_reply_success),
+        cmocka_unit_test(test_reply_errors),
+        cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_not_running),
+        cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_reconnect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

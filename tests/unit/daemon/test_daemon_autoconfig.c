@@ -30,7 +30,8 @@ static void test_autoconfig_full_with_defaults(void **state)
         "  \"subscriptions\": [{\"publishing_interval\": 250, \"priority\": 3,"
         "    \"monitored_items\": [{\"node_id\": \"ns=2;s=Line1.Speed\", \"client_handle\": 11},"
         "                          {\"node_id\": \"i=2258\", \"attribute_id\": 13,"
-        "                           \"sampling_interval\": 100, \"queue_size\": 5}],"
+        "                           \"sampling_interval\": 100, \"queue_size\": 5},"
+        "                          {\"node_id\": \"nsu=urn:plc:tags;s=Tag\"}],"
         "    \"event_monitored_items\": [{\"node_id\": \"i=2253\","
         "                                 \"select_fields\": [\"Message\", \"Severity\"]}]}]},"
         " \"bare\": {\"endpoint\": \"opc.tcp://h:1\"}}";
@@ -49,11 +50,15 @@ static void test_autoconfig_full_with_defaults(void **state)
     assert_int_equal(s->max_keep_alive_count, 10);
     assert_int_equal(s->max_notifications_per_publish, 0);
     assert_int_equal(s->priority, 3);
-    assert_int_equal(s->n_items, 2);
+    assert_int_equal(s->n_items, 3);
     json_t *want = json_pack("{s:i,s:s,s:s}", "ns", 2, "id", "Line1.Speed", "type", "string");
     assert_true(json_equal(s->items[0].node_id, want));
     json_decref(want);
     assert_int_equal(s->items[0].client_handle, 11);
+    /* A namespace URI stays a URI: the session resolves it at each use. */
+    want = json_pack("{s:s,s:s,s:s}", "id", "Tag", "type", "string", "nsu", "urn:plc:tags");
+    assert_true(json_equal(s->items[2].node_id, want));
+    json_decref(want);
     assert_int_equal(s->items[0].attribute_id, 13);
     assert_true(s->items[0].sampling_interval == 250.0);
     assert_int_equal(s->items[0].queue_size, 1);
@@ -96,6 +101,9 @@ static void test_autoconfig_errors_name_their_place(void **state)
     expect_error("{\"a\": {\"endpoint\": \"x\", \"subscriptions\": [{\"monitored_items\":"
                  " [{\"node_id\": \"ns=x;s=\"}]}]}}",
                  "not a valid NodeId");
+    expect_error("{\"a\": {\"endpoint\": \"x\", \"subscriptions\": [{\"monitored_items\":"
+                 " [{\"node_id\": \"nsu=urn:x\"}]}]}}",
+                 "not a valid NodeId: nsu=urn:x");
     expect_error("{\"a\": {\"endpoint\": \"x\", \"subscriptions\": [{\"event_monitored_items\":"
                  " [{\"node_id\": \"i=2253\", \"select_fields\": []}]}]}}",
                  "select_fields");

@@ -195,7 +195,11 @@ static void test_nodeids_and_names(void **state)
         "\"ns=<n>;<i|s|g|b>=<id>\"), got 85");
     bad("{\"id\":\"x\"}", 17, S, WIRE_TYPE_ERROR,
         "value: expected an integer id for a numeric NodeId, got string \"x\"");
-    ok("\"nsu=urn:x;s=A\"", 18, S, scalar_json(18, "{\"ns\":0,\"id\":\"A\",\"type\":\"string\"}"));
+    /* Without a namespace table (tests/unit/wire/test_wire_nsu.c has one)
+     * an "nsu=" id cannot be resolved. */
+    bad("\"nsu=urn:x;s=A\"", 18, S, WIRE_INVALID_NODEID,
+        "value: namespace URI \"urn:x\" cannot be resolved: the session has not read the "
+        "server's NamespaceArray");
     ok("{\"ns\":3,\"id\":9}", 18, S, scalar_json(18, "{\"ns\":3,\"id\":9,\"type\":\"numeric\"}"));
     bad("\"nsu=\"", 18, S, WIRE_INVALID_NODEID, "value: invalid NodeId text, got string \"nsu=\"");
     ok("\"1:Anchor\"", 20, S, scalar_json(20, "{\"ns\":1,\"name\":\"Anchor\"}"));
@@ -281,6 +285,56 @@ static void test_arrays_and_ranks(void **state)
     free(deep.p);
 }
 
+/* Expects a TypeError whose message starts with prefix. */
+static void refused(const char *text, unsigned type, int32_t rank, const char *prefix)
+{
+    json_t *j = J(text);
+    ua_Variant v;
+    wire_error err;
+    wire_error_init(&err, "value");
+    assert_int_equal(wire_to_variant_typed(j, type, rank, &v, &err), -1);
+    if (strncmp(err.message, prefix, strlen(prefix)) != 0)
+        print_error("%s as %u: got message %s\n", text, type, err.message);
+    assert_string_equal(err.type, WIRE_TYPE_ERROR);
+    assert_int_equal(strncmp(err.message, prefix, strlen(prefix)), 0);
+    assert_null(v.data);
+    json_decref(j);
+}
+
+/* The limits a typed write checks beyond test_integer_ranges: reals at the
+ * edges of the 64-bit types, text forms of 64-bit integers, float overflow,
+ * fractions. NaN and infinities cannot be written in JSON (jansson refuses
+ * them when parsing and json_real() refuses to make them). */
+static void test_limits_at_the_edges(void **state)
+{
+    (void)state;
+    ok("3.4028234663852886e38", 10, S, scalar_json(10, "3.4028234663852886e+38"));
+    refused("-3.5e38", 10, S, "value: expected Float (a number within");
+    refused("1e40", 10, S, "value: expected Float (a number within");
+    refused("-1e40", 10, S, "value: expected Float (a number within");
+    ok("1.7976931348623157e308", 11, S, scalar_json(11, "1.7976931348623157e+308"));
+    ok("-1.7976931348623157e308", 11, S, scalar_json(11, "-1.7976931348623157e+308"));
+    ok("5e-324", 11, S, scalar_json(11, "5e-324"));
+    /* 2^63 and 2^64 as reals are just outside; -2^63 is the minimum */
+    refused("9.2233720368547758e18", 8, S, "value: expected Int64 (");
+    ok("-9.2233720368547758e18", 8, S, scalar_json(8, "-9223372036854775808"));
+    refused("1.8446744073709552e19", 9, S, "value: expected UInt64 (");
+    refused("-1.0", 9, S, "value: expected UInt64 (");
+    ok("\"-0\"", 8, S, scalar_json(8, "0"));
+    refused("\"+5\"", 8, S, "value: expected Int64 (");
+    refused("\"\"", 9, S, "value: expected UInt64 (");
+    refused("\" 5\"", 9, S, "value: expected UInt64 (");
+    refused("\"5 \"", 8, S, "value: expected Int64 (");
+    refused("\"-0\"", 9, S, "value: expected UInt64 (");
+    /* fractions are never integers, however small */
+    refused("1e-300", 6, S, "value: expected Int32 (");
+    refused("-0.5", 3, S, "value: expected Byte (0..255)");
+    refused("255.5", 3, S, "value: expected Byte (0..255)");
+    /* an element out of range is named by its index */
+    bad("[1,256]", 3, 1, WIRE_TYPE_ERROR, "value[1]: expected Byte (0..255), got 256");
+    bad("[[1],[-129]]", 2, 2, WIRE_TYPE_ERROR, "value[1][0]: expected SByte (-128..127), got -129");
+}
+
 static void test_bad_type_and_rank(void **state)
 {
     (void)state;
@@ -292,11 +346,11 @@ static void test_bad_type_and_rank(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integer_ranges),     cmocka_unit_test(test_64bit_exact),
-        cmocka_unit_test(test_reals_and_booleans), cmocka_unit_test(test_strings_and_times),
-        cmocka_unit_test(test_bytestrings),        cmocka_unit_test(test_nodeids_and_names),
-        cmocka_unit_test(test_structured_types),   cmocka_unit_test(test_arrays_and_ranks),
-        cmocka_unit_test(test_bad_type_and_rank),
+        cmocka_unit_test(test_integer_ranges),      cmocka_unit_test(test_64bit_exact),
+        cmocka_unit_test(test_reals_and_booleans),  cmocka_unit_test(test_strings_and_times),
+        cmocka_unit_test(test_bytestrings),         cmocka_unit_test(test_nodeids_and_names),
+        cmocka_unit_test(test_structured_types),    cmocka_unit_test(test_arrays_and_ranks),
+        cmocka_unit_test(test_limits_at_the_edges), cmocka_unit_test(test_bad_type_and_rank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
