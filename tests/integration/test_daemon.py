@@ -1288,6 +1288,14 @@ def group_query(addr, sid):
         expect(all(c["children"] == [] for n in d for c in n["children"]), "depth 2 went deeper")
         full = ok(q("browseRecursive", [nid("Tree")], timeout=60)[0])
         expect(tree_count(full) == 1110, "Tree has %d nodes, expected 10+100+1000" % tree_count(full))
+
+        def shape(nodes):
+            return {n["reference"]["nodeId"]["id"]: shape(n["children"]) for n in nodes}
+        want = {"Tree.F%d" % a: {"Tree.F%d.F%d" % (a, b): {"Tree.F%d.F%d.V%d" % (a, b, c): {}
+                                                           for c in range(10)}
+                                 for b in range(10)}
+                for a in range(10)}
+        expect(shape(full) == want, "Tree is not the fixture's 10 x 10 x 10 tree")
         big = ok(q("browseRecursive", [nid("Big"), 0, 1], timeout=30)[0])
         expect(len(big) == 1500, "Big depth 1: %d children (continuation points?)" % len(big))
         cyc = ok(q("browseRecursive", [{"ns": 0, "id": 85, "type": "numeric"}, 0, -1], timeout=60)[0])
