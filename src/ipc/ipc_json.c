@@ -148,39 +148,49 @@ static int u64_digits(uint64_t v, char *out)
 }
 
 /* The correctly rounded p-digit decimal mantissa of d (d normal, > 0):
- * d ~ m x 10^exp10 with 10^(p-1) <= m < 10^p, without printf. The scaling
- * by an exact power of ten in long double (64-bit mantissa) is off by at
- * most 0.006 units of m, so the rounding is certain unless the fraction
- * is near one half; that case, and scales beyond 10^27 (the powers held
- * exactly), return false for printf to decide. */
+ * d ~ m x 10^exp10 with 10^(p-1) <= m < 10^p, without printf. d is
+ * f x 2^e exactly (f of 53 bits), so m = round(f x 10^k x 2^e) is a
+ * quotient of two integers; when both fit in 128 bits it is computed
+ * exactly, rounding half to even as printf does. Otherwise (very large or
+ * very small magnitudes) returns false for printf to decide. */
 static bool rounded_digits(double d, int p, uint64_t *m, int *exp10)
 {
-    static const long double pow10[28] = {
-        1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-        1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-        1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
-    };
-    if (LDBL_MANT_DIG < 64)
-        return false;
-    int e = (int)floor(log10(d));
-    for (int tries = 0; tries < 2; tries++) {
-        int k = p - 1 - e;
-        if (k > 27 || k < -27)
+    typedef unsigned __int128 u128;
+    int bexp;
+    double fr = frexp(d, &bexp); /* d = fr x 2^bexp, 0.5 <= fr < 1 */
+    uint64_t f = (uint64_t)ldexp(fr, 53);
+    int e = bexp - 53;
+    /* floor(log10(d)) or one less: log10(2) ~ 78913 / 2^18 */
+    int e10 = (int)((int64_t)(bexp - 1) * 78913 >> 18);
+    uint64_t lo = 1;
+    for (int i = 1; i < p; i++)
+        lo *= 10;
+    for (int tries = 0; tries < 2; tries++, e10++) {
+        int k = p - 1 - e10;
+        /* num = f x 10^max(k,0) x 2^max(e,0), den = 10^max(-k,0) x 2^max(-e,0) */
+        int k_up = k > 0 ? k : 0, k_dn = k < 0 ? -k : 0;
+        int e_up = e > 0 ? e : 0, e_dn = e < 0 ? -e : 0;
+        if (53 + k_up * 10 / 3 + 1 + e_up > 126 || k_dn * 10 / 3 + 1 + e_dn > 126)
             return false;
-        long double x = k >= 0 ? (long double)d * pow10[k] : (long double)d / pow10[-k];
-        long double whole = floorl(x), frac = x - whole;
-        if (frac > 0.49L && frac < 0.51L)
-            return false;
-        uint64_t v = (uint64_t)whole + (frac > 0.5L);
-        uint64_t lo = (uint64_t)pow10[p - 1], hi = (uint64_t)pow10[p];
-        if (v >= lo && v < hi) {
-            *m = v;
+        u128 num = f, den = 1;
+        for (int i = 0; i < k_up; i++)
+            num *= 10;
+        for (int i = 0; i < k_dn; i++)
+            den *= 10;
+        num <<= e_up;
+        den <<= e_dn;
+        u128 q = num / den, r = num % den;
+        if (r > den - r || (r == den - r && (q & 1)))
+            q++;
+        if (q < lo)
+            return false; /* e10 was too high: cannot happen with the estimate */
+        if (q < (u128)lo * 10) {
+            *m = (uint64_t)q;
             *exp10 = -k;
             return true;
         }
-        if (v == hi && x < (long double)hi) /* rounded up to 10^p: one digit more */
-            return false;
-        e += v >= hi ? 1 : -1; /* log10 was off by one near a power of ten */
+        /* q has p + 1 digits: d >= 10^(e10 + 1), or it rounded up to 10^p;
+         * one more decimal exponent settles both */
     }
     return false;
 }
