@@ -115,6 +115,17 @@ static void conn_flush(ipc_conn *c)
         if (!c->head)
             c->tail = NULL;
         c->inflight--;
+        /* A reply that fits the socket buffer is written at once: one
+         * system call, no queued write re-arming the poll. Not while
+         * feeding a watch stream, whose flow control waits for on_write. */
+        uv_buf_t now = uv_buf_init(r->out, (unsigned)r->out_len);
+        int done = c->state == IPC_CONN_FEED ? UV_EAGAIN : uv_try_write(&c->h.stream, &now, 1);
+        if (done == (int)r->out_len) {
+            free(r->out);
+            free(r);
+            continue;
+        }
+        size_t skip = done > 0 ? (size_t)done : 0;
         write_req *wr = malloc(sizeof(*wr));
         if (!wr) {
             free(r->out);
@@ -123,7 +134,7 @@ static void conn_flush(ipc_conn *c)
             return;
         }
         wr->buf = r->out;
-        uv_buf_t b = uv_buf_init(wr->buf, (unsigned)r->out_len);
+        uv_buf_t b = uv_buf_init(wr->buf + skip, (unsigned)(r->out_len - skip));
         free(r);
         int rc = uv_write(&wr->w, &c->h.stream, &b, 1, on_write);
         if (rc != 0) {

@@ -277,8 +277,20 @@ static ua_status write_bytes(ua_channel *ch, bbuf *b)
     w->buf.base = (char *)bbuf_take(b, &len);
     w->buf.len = len;
     w->ch = ch;
-    uv_buf_t buf = uv_buf_init(w->buf.base, (unsigned)len); /* libuv copies it */
-    int rc = uv_write(&w->req, (uv_stream_t *)&ch->tcp, &buf, 1, on_written);
+    /* Most messages fit the socket buffer: written at once they cost one
+     * system call, where a queued uv_write also re-arms the poll (another
+     * epoll_ctl). uv_try_write refuses while writes are queued, so the
+     * order holds; what it leaves (or an error) goes the queued way. */
+    uv_buf_t buf = uv_buf_init(w->buf.base, (unsigned)len);
+    int done = uv_try_write((uv_stream_t *)&ch->tcp, &buf, 1);
+    if (done == (int)len) {
+        free(w->buf.base);
+        free(w);
+        return UA_STATUS_GOOD;
+    }
+    if (done > 0)
+        buf = uv_buf_init(w->buf.base + done, (unsigned)(len - (size_t)done));
+    int rc = uv_write(&w->req, (uv_stream_t *)&ch->tcp, &buf, 1, on_written); /* copies buf */
     if (rc < 0) {
         free(w->buf.base);
         free(w);
