@@ -243,64 +243,16 @@ void dcache_put(dcache *c, const char *key, const json_t *value)
         unlink(tmp);
 }
 
-void dcache_invalidate_node(dcache *c, const json_t *node)
-{
-    if (!c || !node)
-        return;
-    char *n = json_dumps(node, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-    if (!n)
-        return;
-    size_t nlen = strlen(n);
-    /* The node is the third field of every key. */
-    for (entry *e = c->head; e;) {
-        entry *next = e->next;
-        const char *f = strchr(e->key, SEP);
-        f = f ? strchr(f + 1, SEP) : NULL;
-        if (f && strncmp(f + 1, n, nlen) == 0 && f[1 + nlen] == SEP)
-            drop(c, e);
-        e = next;
-    }
-    if (c->driver == DAEMON_CACHE_FILE) {
-        DIR *d = opendir(c->dir);
-        struct dirent *de;
-        char path[4096];
-        while (d && (de = readdir(d))) {
-            if (strlen(de->d_name) != 69 || strcmp(de->d_name + 64, ".json") != 0)
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", c->dir, de->d_name);
-            FILE *f = fopen(path, "r");
-            char *line = NULL;
-            size_t cap = 0;
-            double expires;
-            bool hit = false;
-            if (f && fscanf(f, "%lf\n", &expires) == 1 && getline(&line, &cap, f) > 0) {
-                const char *p = strchr(line, SEP);
-                p = p ? strchr(p + 1, SEP) : NULL;
-                hit = p && strncmp(p + 1, n, nlen) == 0 && p[1 + nlen] == SEP;
-            }
-            free(line);
-            if (f)
-                fclose(f);
-            if (hit)
-                unlink(path);
-        }
-        if (d)
-            closedir(d);
-    }
-    free(n);
-}
+typedef bool (*key_match)(const char *key, const void *arg);
 
-size_t dcache_drop_endpoint(dcache *c, const char *endpoint_url)
+/* Drops every entry, in memory and in the file driver's directory, whose
+ * key matches; returns how many went. */
+static size_t drop_where(dcache *c, key_match match, const void *arg)
 {
-    if (!c || !endpoint_url)
-        return 0;
-    char h[65];
-    sha256_hex(endpoint_url, strlen(endpoint_url), h);
-    h[16] = SEP; /* keys start with 16 hex digits of the hash and SEP */
     size_t dropped = 0;
     for (entry *e = c->head; e;) {
         entry *next = e->next;
-        if (strncmp(e->key, h, 17) == 0) {
+        if (match(e->key, arg)) {
             drop(c, e);
             dropped++;
         }
@@ -319,8 +271,8 @@ size_t dcache_drop_endpoint(dcache *c, const char *endpoint_url)
         char *line = NULL;
         size_t cap = 0;
         double expires;
-        bool hit = f && fscanf(f, "%lf\n", &expires) == 1 && getline(&line, &cap, f) > 17 &&
-                   strncmp(line, h, 17) == 0;
+        bool hit = f && fscanf(f, "%lf\n", &expires) == 1 && getline(&line, &cap, f) > 0 &&
+                   match(line, arg);
         free(line);
         if (f)
             fclose(f);
@@ -330,4 +282,41 @@ size_t dcache_drop_endpoint(dcache *c, const char *endpoint_url)
     if (d)
         closedir(d);
     return dropped;
+}
+
+/* The node (JSON text) is the third field of every key. */
+static bool key_has_node(const char *key, const void *arg)
+{
+    const char *n = arg;
+    size_t nlen = strlen(n);
+    const char *f = strchr(key, SEP);
+    f = f ? strchr(f + 1, SEP) : NULL;
+    return f && strncmp(f + 1, n, nlen) == 0 && f[1 + nlen] == SEP;
+}
+
+void dcache_invalidate_node(dcache *c, const json_t *node)
+{
+    if (!c || !node)
+        return;
+    char *n = json_dumps(node, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (!n)
+        return;
+    drop_where(c, key_has_node, n);
+    free(n);
+}
+
+/* Keys start with 16 hex digits of the endpoint's hash and SEP. */
+static bool key_has_endpoint(const char *key, const void *arg)
+{
+    return strncmp(key, arg, 17) == 0;
+}
+
+size_t dcache_drop_endpoint(dcache *c, const char *endpoint_url)
+{
+    if (!c || !endpoint_url)
+        return 0;
+    char h[65];
+    sha256_hex(endpoint_url, strlen(endpoint_url), h);
+    h[16] = SEP;
+    return drop_where(c, key_has_endpoint, h);
 }
