@@ -25,27 +25,6 @@ static char *put(char *o, const char *s, size_t n)
 
 #define PUT_LIT(o, lit) put((o), (lit), sizeof(lit) - 1)
 
-static char *put_u64(char *o, uint64_t v)
-{
-    char tmp[20];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *o++ = tmp[--n];
-    return o;
-}
-
-static char *put_i64(char *o, int64_t v)
-{
-    if (v >= 0)
-        return put_u64(o, (uint64_t)v);
-    *o++ = '-';
-    return put_u64(o, (uint64_t)0 - (uint64_t)v);
-}
-
 /* wire_from_datetime: a string of the second, or null. */
 static char *put_time(char *o, ua_DateTime t, dntext_cache *c)
 {
@@ -93,23 +72,23 @@ static char *put_scalar(char *o, const void *p, const ua_type *t, dntext_cache *
     case UA_KIND_BOOLEAN:
         return *(const ua_Boolean *)p ? PUT_LIT(o, "true") : PUT_LIT(o, "false");
     case UA_KIND_SBYTE:
-        return put_i64(o, *(const ua_SByte *)p);
+        return ipc_json_put_i64(o, *(const ua_SByte *)p);
     case UA_KIND_BYTE:
-        return put_u64(o, *(const ua_Byte *)p);
+        return ipc_json_put_u64(o, *(const ua_Byte *)p);
     case UA_KIND_INT16:
-        return put_i64(o, *(const ua_Int16 *)p);
+        return ipc_json_put_i64(o, *(const ua_Int16 *)p);
     case UA_KIND_UINT16:
-        return put_u64(o, *(const ua_UInt16 *)p);
+        return ipc_json_put_u64(o, *(const ua_UInt16 *)p);
     case UA_KIND_INT32:
     case UA_KIND_ENUM:
-        return put_i64(o, *(const ua_Int32 *)p);
+        return ipc_json_put_i64(o, *(const ua_Int32 *)p);
     case UA_KIND_UINT32:
     case UA_KIND_STATUSCODE:
-        return put_u64(o, *(const ua_UInt32 *)p);
+        return ipc_json_put_u64(o, *(const ua_UInt32 *)p);
     case UA_KIND_INT64:
-        return put_i64(o, *(const ua_Int64 *)p);
+        return ipc_json_put_i64(o, *(const ua_Int64 *)p);
     case UA_KIND_UINT64: /* above 2^63-1 the big-integer marker: bare digits too */
-        return put_u64(o, *(const ua_UInt64 *)p);
+        return ipc_json_put_u64(o, *(const ua_UInt64 *)p);
     case UA_KIND_FLOAT:
         return put_real(o, *(const ua_Float *)p);
     case UA_KIND_DOUBLE:
@@ -145,11 +124,11 @@ int dntext_data_value(const ua_DataValue *dv, dntext_cache *c, bbuf *out)
             return through_jansson(dv, out);
         }
         o = PUT_LIT(o, ",\"type\":");
-        o = put_u64(o, type_id(v->type));
+        o = ipc_json_put_u64(o, type_id(v->type));
         o = PUT_LIT(o, ",\"dimensions\":null");
     }
     o = PUT_LIT(o, ",\"statusCode\":");
-    o = put_u64(o, dv->status);
+    o = ipc_json_put_u64(o, dv->status);
     o = PUT_LIT(o, ",\"sourceTimestamp\":");
     o = put_time(o, dv->source_timestamp, c);
     o = PUT_LIT(o, ",\"serverTimestamp\":");
@@ -163,9 +142,9 @@ int dntext_message_fields(uint32_t sub_id, uint32_t seq, ua_DateTime publish_tim
 {
     char tmp[160];
     char *o = PUT_LIT(tmp, ",\"subscriptionId\":");
-    o = put_u64(o, sub_id);
+    o = ipc_json_put_u64(o, sub_id);
     o = PUT_LIT(o, ",\"sequenceNumber\":");
-    o = put_u64(o, seq);
+    o = ipc_json_put_u64(o, seq);
     o = PUT_LIT(o, ",\"publishTime\":");
     o = put_time(o, publish_time, c);
     return bbuf_append(out, tmp, (size_t)(o - tmp));
@@ -178,7 +157,7 @@ int dntext_data_change_line(const char *prefix, size_t plen, const ua_MonitoredI
     size_t mark = out->len;
     char head[48];
     char *o = PUT_LIT(head, ",\"clientHandle\":");
-    o = put_u64(o, n->clientHandle);
+    o = ipc_json_put_u64(o, n->clientHandle);
     o = PUT_LIT(o, ",\"dataValue\":");
     int rc = bbuf_append(out, prefix, plen);
     if (rc == 0)

@@ -133,8 +133,7 @@ json_t *ipc_json_decode(const char *text, size_t len)
 
 /* ---- real numbers ------------------------------------------------------- */
 
-/* Writes v in decimal (no NUL); returns the digit count (at most 20). */
-static int u64_digits(uint64_t v, char *out)
+char *ipc_json_put_u64(char *o, uint64_t v)
 {
     char tmp[20];
     int n = 0;
@@ -142,9 +141,17 @@ static int u64_digits(uint64_t v, char *out)
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    for (int i = 0; i < n; i++)
-        out[i] = tmp[n - 1 - i];
-    return n;
+    while (n)
+        *o++ = tmp[--n];
+    return o;
+}
+
+char *ipc_json_put_i64(char *o, int64_t v)
+{
+    if (v >= 0)
+        return ipc_json_put_u64(o, (uint64_t)v);
+    *o++ = '-';
+    return ipc_json_put_u64(o, (uint64_t)0 - (uint64_t)v);
 }
 
 /* The correctly rounded p-digit decimal mantissa of d (d normal, > 0):
@@ -232,13 +239,13 @@ static void shortest_digits(double d, char dig[24], int *decpt)
             if (cand == 0)
                 continue;
             char txt[48];
-            int n = u64_digits(cand, txt);
+            int n = (int)(ipc_json_put_u64(txt, cand) - txt);
             txt[n] = 'e';
             int e = exp10 < 0 ? -exp10 : exp10;
             int t = n + 1;
             if (exp10 < 0)
                 txt[t++] = '-';
-            t += u64_digits((uint64_t)e, txt + t);
+            t = (int)(ipc_json_put_u64(txt + t, (uint64_t)e) - txt);
             txt[t] = '\0';
             if (strtod(txt, NULL) != d)
                 continue;
@@ -438,17 +445,8 @@ static int dump_value(const json_t *v, bbuf *b, int depth)
         return dump_array(v, b, depth + 1);
     case JSON_STRING:
         return dump_string(json_string_value(v), json_string_length(v), b);
-    case JSON_INTEGER: {
-        json_int_t i = json_integer_value(v);
-        uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-        char *end = num + sizeof(num), *o = end;
-        do
-            *--o = (char)('0' + mag % 10);
-        while (mag /= 10);
-        if (i < 0)
-            *--o = '-';
-        return put(b, o, (size_t)(end - o));
-    }
+    case JSON_INTEGER:
+        return put(b, num, (size_t)(ipc_json_put_i64(num, json_integer_value(v)) - num));
     case JSON_REAL: {
         size_t n = ipc_json_format_real(json_real_value(v), num, sizeof(num));
         return n ? put(b, num, n) : IPC_JSON_EINVAL;

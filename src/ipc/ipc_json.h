@@ -7,6 +7,7 @@
 #define IPC_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -43,6 +44,11 @@ json_t *ipc_json_decode_fast(const char *text, size_t len);
  * trailing newline. Returns 0, IPC_JSON_EINVAL, BBUF_ENOMEM or
  * BBUF_ETOOBIG; on error out->len is what it was before the call. */
 int ipc_json_dump(const json_t *v, bbuf *out);
+
+/** Write v in decimal at o (at most 20 digits, and '-' for the signed
+ *  one; no NUL) and return the end. */
+char *ipc_json_put_u64(char *o, uint64_t v);
+char *ipc_json_put_i64(char *o, int64_t v);
 
 /** Writes d like PHP's json_encode with serialize_precision = -1: the
  * shortest digits that read back as d; plain notation when the decimal
