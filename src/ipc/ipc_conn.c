@@ -219,8 +219,8 @@ static void conn_end(ipc_conn *c)
     uv_os_fd_t fd;
     int unread = 1;
     if (c->srv->endpoint.transport == IPC_TRANSPORT_UNIX &&
-        uv_stream_get_write_queue_size(&c->h.stream) == 0 &&
-        uv_fileno(&c->h.handle, &fd) == 0 && ioctl(fd, FIONREAD, &unread) == 0 && unread == 0) {
+        uv_stream_get_write_queue_size(&c->h.stream) == 0 && uv_fileno(&c->h.handle, &fd) == 0 &&
+        ioctl(fd, FIONREAD, &unread) == 0 && unread == 0) {
         ipc_conn_close(c);
         return;
     }

@@ -239,8 +239,7 @@ static json_t *container_at(parser *f)
         if (object) {
             char *heap;
             skip_ws(f);
-            if (f->p >= f->end || *f->p != '"' ||
-                scan_string(f, buf, &key, &key_len, &heap) != 0)
+            if (f->p >= f->end || *f->p != '"' || scan_string(f, buf, &key, &key_len, &heap) != 0)
                 break;
             if (heap) { /* keys this long are rare: leave them to jansson */
                 free(heap);

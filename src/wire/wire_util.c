@@ -407,8 +407,9 @@ size_t wire_datetime_format(ua_DateTime t, char *buf, size_t size)
     if (year <= 9999 && size > 25) {
         /* by hand: snprintf was a tenth of the instructions of a read */
         static const char tmpl[] = "0000-00-00T00:00:00+00:00";
-        const unsigned v[6] = {(unsigned)year, month, day, (unsigned)(sod / 3600),
-                               (unsigned)(sod / 60 % 60), (unsigned)(sod % 60)};
+        const unsigned v[6] = {
+            (unsigned)year,      month, day, (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60),
+            (unsigned)(sod % 60)};
         const unsigned at[6] = {3, 6, 9, 12, 15, 18}; /* last digit of each field */
         memcpy(buf, tmpl, sizeof(tmpl));
         for (int i = 0; i < 6; i++)
