@@ -278,17 +278,6 @@ int osm_nodeid_to_json(const char *text, char **json_out, osm_error *err)
     return osm__ok(err);
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /* {"nsu": "<uri>", "id", "type"} (takes o) -> "nsu=<uri>;<rest>", with ';'
  * and '%' of the URI %-escaped. */
 static int nsu_to_text(json_t *o, char **text_out, osm_error *err)
@@ -367,7 +356,7 @@ int osm_nodeid_to_text(const char *json, char **text_out, osm_error *err)
         unsigned char *bytes = malloc(hl / 2 + 1);
         int bad = hl % 2 != 0;
         for (size_t i = 0; bytes && !bad && i < hl; i += 2) {
-            int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
+            int hi = hexval_digit(hex[i]), lo = hexval_digit(hex[i + 1]);
             if (hi < 0 || lo < 0)
                 bad = 1;
             else
