@@ -11,6 +11,7 @@
 #include "ipc_json.h"
 #include "ipc_server_int.h"
 #include "util/log.h"
+#include "util/sock.h"
 
 typedef struct write_req {
     uv_write_t w;
@@ -116,11 +117,17 @@ static void conn_flush(ipc_conn *c)
             c->tail = NULL;
         c->inflight--;
         /* A reply that fits the socket buffer is written at once: one
-         * system call, no queued write re-arming the poll. Not while
-         * feeding a watch stream, whose flow control waits for on_write. */
-        uv_buf_t now = uv_buf_init(r->out, (unsigned)r->out_len);
-        int done = c->state == IPC_CONN_FEED ? UV_EAGAIN : uv_try_write(&c->h.stream, &now, 1);
-        if (done == (int)r->out_len) {
+         * system call, no queued write re-arming the poll. Only while
+         * nothing is queued (order), and not while feeding a watch stream,
+         * whose flow control waits for on_write. MSG_NOSIGNAL: a client
+         * gone must not raise SIGPIPE. */
+        uv_os_fd_t fd;
+        ssize_t done = c->state != IPC_CONN_FEED &&
+                               uv_stream_get_write_queue_size(&c->h.stream) == 0 &&
+                               uv_fileno(&c->h.handle, &fd) == 0
+                           ? osm_send_now(fd, r->out, r->out_len)
+                           : 0;
+        if (done == (ssize_t)r->out_len) {
             free(r->out);
             free(r);
             continue;

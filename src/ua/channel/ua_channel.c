@@ -20,6 +20,7 @@
 #include "ua_tcp.h"
 #include "ua_text.h"
 #include "util/log.h"
+#include "util/sock.h"
 
 #define POLICY_NONE_URI "http://opcfoundation.org/UA/SecurityPolicy#None"
 #define SEQ_WRAP        4294966271u /* Part 6 6.7.2.4: wrap below 2^32 - 1024 */
@@ -279,11 +280,16 @@ static ua_status write_bytes(ua_channel *ch, bbuf *b)
     w->ch = ch;
     /* Most messages fit the socket buffer: written at once they cost one
      * system call, where a queued uv_write also re-arms the poll (another
-     * epoll_ctl). uv_try_write refuses while writes are queued, so the
-     * order holds; what it leaves (or an error) goes the queued way. */
+     * epoll_ctl). Only while nothing is queued, so the order holds; what
+     * is left (or an error, reported the queued way) goes through
+     * uv_write. MSG_NOSIGNAL: a peer gone must not raise SIGPIPE. */
     uv_buf_t buf = uv_buf_init(w->buf.base, (unsigned)len);
-    int done = uv_try_write((uv_stream_t *)&ch->tcp, &buf, 1);
-    if (done == (int)len) {
+    uv_os_fd_t fd;
+    ssize_t done = uv_stream_get_write_queue_size((uv_stream_t *)&ch->tcp) == 0 &&
+                           uv_fileno((uv_handle_t *)&ch->tcp, &fd) == 0
+                       ? osm_send_now(fd, w->buf.base, len)
+                       : 0;
+    if (done == (ssize_t)len) {
         free(w->buf.base);
         free(w);
         return UA_STATUS_GOOD;
