@@ -1,5 +1,6 @@
 #include "fuzz_peer.h"
 
+#include <signal.h>
 #include <stdlib.h>
 
 static uv_loop_t *peer_loop;
@@ -49,6 +50,9 @@ static void on_accept(uv_stream_t *l, int status)
 
 int fuzz_peer_listen(uv_loop_t *loop)
 {
+    /* The peer's uv_write to a client that already hung up must not kill
+     * the fuzzer, as it would not kill the daemon (it ignores SIGPIPE). */
+    signal(SIGPIPE, SIG_IGN);
     peer_loop = loop;
     uv_tcp_init(loop, &listener);
     struct sockaddr_in sa;
