@@ -90,6 +90,21 @@ def short(v, n=300):
 
 # --------------------------------------------------------------- suite runner
 
+def fixture_ctl(ctl, state_dir, action, env_extra=None):
+    """Starts or stops a test's private fixture server (tests/fixture/ctl.sh)
+    in state_dir; env_extra adds fixture knobs. A namespace reorder is only
+    ever asked for explicitly."""
+    env = dict(os.environ)
+    env.pop("OSM_FIXTURE_NS_REORDER", None)
+    if env_extra:
+        env.update(env_extra)
+    p = subprocess.run(["bash", ctl, action, state_dir], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=90)
+    if p.returncode != 0:
+        raise Fail("ctl.sh %s failed: %s" % (action, p.stdout.decode()[-400:]))
+    return True
+
+
 def run_suite(script, hard_limit, tmp_prefix, body, extra=(0,), extra_usage="",
               soft_margin=20, cleanup=None):
     """The main() of every script that reuses this harness:

@@ -57,15 +57,7 @@ def q(addr, sid, method, params=None, timeout=20):
 
 
 def fixture_ctl(action, env_extra=None):
-    env = dict(os.environ)
-    env.pop("OSM_FIXTURE_NS_REORDER", None)
-    if env_extra:
-        env.update(env_extra)
-    p = subprocess.run(["bash", CTL, action, PRIVATE_FX], env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=90)
-    if p.returncode != 0:
-        raise Fail("ctl.sh %s failed: %s" % (action, p.stdout.decode()[-400:]))
-    return True
+    return td.fixture_ctl(CTL, PRIVATE_FX, action, env_extra)
 
 
 def cli(sock, *args):

@@ -392,14 +392,7 @@ def group_config():
 # ---------------------------------------------------------------- server restart
 
 def fixture_ctl(action, env_extra=None):
-    env = dict(os.environ)
-    if env_extra:
-        env.update(env_extra)
-    p = subprocess.run(["bash", CTL, action, PRIVATE_FX], env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=90)
-    if p.returncode != 0:
-        raise Fail("ctl.sh %s failed: %s" % (action, p.stdout.decode()[-400:]))
-    return True
+    return td.fixture_ctl(CTL, PRIVATE_FX, action, env_extra)
 
 
 def group_restart():
