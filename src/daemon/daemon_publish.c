@@ -46,6 +46,14 @@ dpub *dpub_of(pctx *x)
     return s->pub;
 }
 
+dpub *dpub_live(pctx *x)
+{
+    dpub *p = dpub_of(x);
+    if (!p)
+        dpub_ctx_free(x);
+    return p;
+}
+
 /* ---- acknowledgements -------------------------------------------------------- */
 
 static int add_ack(dpub *p, uint32_t sub_id, uint32_t seq)
@@ -271,11 +279,9 @@ static void on_publish(ua_client *c, ua_status st, void *resp, void *ud)
 {
     pctx *x = ud;
     (void)c;
-    dpub *p = dpub_of(x);
-    if (!p) {
-        dpub_ctx_free(x);
+    dpub *p = dpub_live(x);
+    if (!p)
         return;
-    }
     p->outstanding--;
     ua_PublishResponse *r = resp;
     if (st == UA_STATUS_GOOD && !r)

@@ -52,6 +52,9 @@ pctx *dpub_ctx_new(dpub *p);
 void dpub_ctx_free(pctx *x);
 /** The live engine a request belongs to, or NULL. */
 dpub *dpub_of(pctx *x);
+/** In a response callback: the live engine, or NULL after freeing x when
+ *  the session or its engine is gone (the callback then returns). */
+dpub *dpub_live(pctx *x);
 /** Sends Publish requests up to the target. */
 void dpub_fill(dpub *p);
 /** Republishes sequence numbers from..to of sub_id (a gap); logs what

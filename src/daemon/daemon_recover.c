@@ -36,11 +36,9 @@ static void on_items_recreated(ua_client *c, ua_status st, void *resp, void *ud)
 {
     pctx *x = ud;
     (void)c;
-    dpub *p = dpub_of(x);
-    if (!p) {
-        dpub_ctx_free(x);
+    dpub *p = dpub_live(x);
+    if (!p)
         return;
-    }
     st = result_of(st, resp);
     dsub *sub = dsubs_find(&p->s->subs, x->sub_id);
     ua_CreateMonitoredItemsResponse *r = resp;
@@ -126,11 +124,9 @@ static void on_sub_recreated(ua_client *c, ua_status st, void *resp, void *ud)
 {
     pctx *x = ud;
     (void)c;
-    dpub *p = dpub_of(x);
-    if (!p) {
-        dpub_ctx_free(x);
+    dpub *p = dpub_live(x);
+    if (!p)
         return;
-    }
     st = result_of(st, resp);
     dsub *sub = dsubs_find(&p->s->subs, x->sub_id);
     if (sub && st != UA_STATUS_GOOD) {
@@ -207,11 +203,9 @@ static void on_transferred(ua_client *c, ua_status st, void *resp, void *ud)
 {
     pctx *x = ud;
     (void)c;
-    dpub *p = dpub_of(x);
-    if (!p) {
-        dpub_ctx_free(x);
+    dpub *p = dpub_live(x);
+    if (!p)
         return;
-    }
     st = result_of(st, resp);
     ua_TransferSubscriptionsResponse *r = resp;
     if (st != UA_STATUS_GOOD)
