@@ -144,8 +144,10 @@ int main(int argc, char **argv)
     ua_client_config cfg;
     ua_client_config_default(&cfg);
     /* what the daemon does by default for a fresh session, minus the
-     * OperationLimits read that a one-node read does not need */
+     * OperationLimits and NamespaceArray read that a one-node read does
+     * not need */
     cfg.read_server_limits = false;
+    cfg.read_namespaces = false;
     char *app_uri = NULL;
     if (r.oneshot && argc == 5 && secure_config(&cfg, argv[4], &app_uri) != 0)
         return 1;
